@@ -1,0 +1,61 @@
+"""Stable, safe addresses for every generated page and data file.
+
+A report's address depends only on its own year, agency and file hash, so it never
+changes when other reports are added.  Names come from untrusted report text: they are
+reduced to a safe alphabet here, in one place, so no name can climb out of the site
+folder or break a link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff_-]+")
+MAX_NAME_CHARS = 40
+
+
+def safe_name(text: str | None, fallback: str = "unnamed") -> str:
+    """A file-name-safe, URL-safe rendering of ``text`` (CJK kept, everything else folded)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    name = _UNSAFE.sub("-", text).strip("-_")
+    name = re.sub(r"-{2,}", "-", name)[:MAX_NAME_CHARS].strip("-_")
+    return name or fallback
+
+
+def short_hash(*parts: str, length: int = 8) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def report_slug(record: dict) -> str:
+    """``r/2021/同仁市人民政府-1a2b3c4d`` — directory of the report page (no slashes at ends)."""
+    meta = record["meta"]
+    year = str(meta.get("year") or "unknown-year")
+    sha = (meta.get("source") or {}).get("sha256") or short_hash(str(meta))
+    return f"r/{safe_name(year)}/{safe_name(meta.get('agency'), 'unnamed-agency')}-{sha[:8]}"
+
+
+def agency_key(record: dict) -> str:
+    """Identity of a reporting body across years: region path + agency name."""
+    meta = record["meta"]
+    return "/".join(list(meta.get("region") or []) + [meta.get("agency") or ""])
+
+
+def agency_slug(record: dict) -> str:
+    meta = record["meta"]
+    return f"agencies/{safe_name(meta.get('agency'), 'unnamed-agency')}-{short_hash(agency_key(record))}"
+
+
+def region_slug(region: list[str] | tuple[str, ...]) -> str:
+    """``regions/青海省/海东市`` for a region path; ``regions`` for the whole country."""
+    return "/".join(["regions"] + [safe_name(part) for part in region])
+
+
+def year_slug(year: int | str) -> str:
+    return f"years/{safe_name(str(year))}"
+
+
+def record_json_path(record: dict) -> str:
+    """Where a report's own JSON record is published, relative to the site root."""
+    return f"data/{report_slug(record)}.json"
