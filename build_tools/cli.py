@@ -69,6 +69,7 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("--agency", help="the reporting body, if the text does not name it")
     a.add_argument("--year", type=int)
     a.add_argument("--region", help="region path, e.g. 青海省/海东市/乐都区")
+    a.add_argument("--date", help="date the report enters the archive, YYYY-MM-DD (default: today)")
     a.set_defaults(func=cmd_add)
     return parser
 

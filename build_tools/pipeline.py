@@ -1,4 +1,8 @@
-"""One report file in, one record out: read -> find sections/tables -> normalize -> meta -> check."""
+"""One report file in, one record out: read -> find sections/tables -> meta -> sidecar -> tables -> check.
+
+The sidecar is applied before the tables are normalized, because it may name the
+template (or the year the template follows from) that the text does not.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +30,8 @@ def parse_document(doc: Document, sidecar: dict | None = None) -> dict:
         return record
     layout = sections.find(doc)
     record["sections"] = layout.sections
-    tables.normalize(layout, record)
     metadata.infer(doc, layout, record)
     metadata.apply_sidecar(record, sidecar)
+    tables.normalize(layout, record)
     checks.run(record)
     return record

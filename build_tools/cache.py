@@ -1,0 +1,76 @@
+"""Parsed-record cache: parsing is the slow stage, and most reports never change.
+
+An entry is keyed by everything a parse depends on: the report file's SHA-256, its
+sidecar's bytes, its path inside the reports folder (metadata may read the filing path)
+and ``PARSER_VERSION``.  The version is also stored inside the entry and checked on load,
+so a cache written by another parser version is never used, even if a key collided.
+Entries hold either a record or the reason the file could not be read (a ReportError is
+as deterministic as a record); unexpected crashes are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import PARSER_VERSION
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sidecar_hash(sidecar_path: Path | None) -> str:
+    if sidecar_path is None or not sidecar_path.is_file():
+        return "no-sidecar"
+    return file_sha256(sidecar_path)
+
+
+def cache_key(file_hash: str, sidecar_digest: str, rel_path: str,
+              parser_version: str = PARSER_VERSION) -> str:
+    material = "\x1f".join((parser_version, file_hash, sidecar_digest, rel_path))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class RecordCache:
+    """A folder of JSON entries, one per key, written atomically."""
+
+    def __init__(self, directory: Path, parser_version: str = PARSER_VERSION) -> None:
+        self.directory = Path(directory)
+        self.parser_version = parser_version
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        """The stored entry ``{"record": …}`` or ``{"error": …}``, or None."""
+        try:
+            with open(self._path(key), encoding="utf-8") as fh:
+                entry = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("parser_version") != self.parser_version:
+            return None
+        if ("record" in entry) == ("error" in entry):
+            return None
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = dict(entry, parser_version=self.parser_version)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, sort_keys=True)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,272 @@
+"""Who published the report, for which year and place, and when.
+
+Everything the text says is inferred from it (title block, closing signature); the
+sidecar ``<stem>.yml`` beside a report only fills gaps or overrides, and
+``meta.provenance`` records for each field whether it came from ``text``, ``sidecar``
+or is ``missing``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import io
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .document import Document
+from .domain import normalize
+from .errors import ReportError
+from .sections import Layout, config
+
+META_FIELDS = ("title", "agency", "agency_kind", "region", "year", "published")
+SIDECAR_KEYS = ("source_url", "agency", "region", "year", "published", "template",
+                "agency_kind", "note", "title")
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+
+
+# --------------------------------------------------------------------------- dates
+
+def _cn_number(text: str) -> int:
+    """Chinese numerals up to 31 (月/日) or digit-by-digit years (二〇二二)."""
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+def parse_date(text: str) -> str | None:
+    """``2022年1月17日`` / ``2022-01-17`` / ``二〇二二年一月十七日`` -> ISO date, else None."""
+    s = normalize(text)
+    m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", s) or re.search(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})", s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.search(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日", s)
+        if not m:
+            return None
+        y, mo, d = (_cn_number(g) for g in m.groups())
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- agency
+
+def _suffix() -> str:
+    return config()["agency_suffix"]
+
+
+def agency_kind(agency: str | None) -> str | None:
+    """``government`` for a people's government (…人民政府), else ``department``."""
+    if not agency:
+        return None
+    return "government" if normalize(agency).endswith("人民政府") else "department"
+
+
+def _title_agency(norm: str) -> str | None:
+    """The agency a title line names: before the year, or right after it."""
+    m = re.match(r"^(.{2,40}?" + _suffix() + r")(?:关于)?(?:\d{4}|二〇)", norm) or \
+        re.match(r"^\d{4}年度?(.{2,40}?" + _suffix() + r")(?=政府信息公开)", norm)
+    return m.group(1) if m else None
+
+
+def _whole_agency(norm: str) -> str | None:
+    norm = re.sub(r"文件$", "", norm)
+    if re.fullmatch(r".{2,40}" + _suffix(), norm) and not re.search(r"[。，,：:\d]", norm):
+        return norm
+    return None
+
+
+def pick_agency(candidates: list[str]) -> str | None:
+    """The fullest name: 乐都区人民政府 and 海东市乐都区人民政府 are one body."""
+    if not candidates:
+        return None
+    best = candidates[0]
+    for c in candidates[1:]:
+        if c != best and c.endswith(best):
+            best = c
+    return best
+
+
+def find_title(layout: Layout) -> str | None:
+    keywords = config()["title_keywords"]
+    rows = [normalize(r.text) for r in layout.title_rows]
+    for i, norm in enumerate(rows):
+        if any(k in norm for k in keywords):
+            if not _title_agency(norm) and i > 0 and _whole_agency(rows[i - 1]) \
+                    and not rows[i - 1].endswith("文件"):
+                return rows[i - 1] + norm
+            return norm
+    return None
+
+
+def find_agency(layout: Layout) -> str | None:
+    titles = [normalize(r.text) for r in layout.title_rows]
+    keywords = config()["title_keywords"]
+    from_title_line = [a for n in titles if any(k in n for k in keywords) for a in [_title_agency(n)] if a]
+    from_rows = [a for n in titles for a in [_whole_agency(n)] if a]
+    from_closing = [a for r in layout.closing_rows for a in [_whole_agency(normalize(r.text))] if a]
+    return pick_agency(from_title_line + from_rows + from_closing)
+
+
+def find_year(doc: Document, layout: Layout) -> int | None:
+    keywords = config()["title_keywords"]
+    titles = [normalize(r.text) for r in layout.title_rows]
+    # The title line first: a letterhead may carry the (later) year of its document number.
+    for norm in sorted(titles, key=lambda n: not any(k in n for k in keywords)):
+        m = re.search(r"(\d{4})(?:年|$)", norm)
+        if m and 1990 <= int(m.group(1)) <= 2100:
+            return int(m.group(1))
+    head = normalize("\n".join(r.text for r in doc.rows[:80]))
+    for pattern in (r"(\d{4})年度?政府信息公开工作年度报告", r"(\d{4})年度(?:政府信息公开|报告)",
+                    r"统计期限(?:为|是|自|从)?(\d{4})年1月1日"):
+        m = re.search(pattern, head)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def find_published(layout: Layout) -> str | None:
+    for r in reversed(layout.closing_rows):
+        date = parse_date(r.text)
+        if date:
+            return date
+    return None
+
+
+# --------------------------------------------------------------------------- region
+
+@functools.cache
+def _cpca() -> Any:
+    """cpca (gazetteer) is slow to import and chatty (jieba): load once, quietly."""
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        import jieba
+
+        jieba.setLogLevel(logging.ERROR)
+        import cpca
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    return cpca
+
+
+@functools.cache
+def region_of(agency: str | None) -> tuple[str, ...]:
+    """Province -> city -> county of the place the agency's name starts with.
+
+    A department carries its parent government's region, which is the same place name.
+    """
+    if not agency:
+        return ()
+    cpca = _cpca()
+    # cpca logs "无法映射" through the root logger for unknown places: not our warning.
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            frame = cpca.transform([agency])
+    finally:
+        logging.disable(previous)
+    row = frame.iloc[0]
+    path: list[str] = []
+    for col in ("省", "市", "区"):
+        value = row.get(col)
+        if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
+            path.append(value.strip())
+    return tuple(path)
+
+
+# --------------------------------------------------------------------------- record
+
+def infer(doc: Document, layout: Layout, record: dict) -> None:
+    """Fill meta fields from the text, with provenance ``text`` or ``missing``."""
+    meta = record["meta"]
+    meta["title"] = find_title(layout)
+    meta["agency"] = find_agency(layout)
+    meta["agency_kind"] = agency_kind(meta["agency"])
+    meta["region"] = list(region_of(meta["agency"]))
+    meta["year"] = find_year(doc, layout)
+    meta["published"] = find_published(layout)
+    for key in META_FIELDS:
+        meta["provenance"][key] = "text" if meta[key] not in (None, "", []) else "missing"
+    meta["provenance"].setdefault("source_url", "missing")
+
+
+def load_sidecar(report_path: str | Path) -> dict | None:
+    """The ``<stem>.yml`` (or ``.yaml``) beside a report, or None if there is none."""
+    p = Path(report_path)
+    for candidate in (p.with_suffix(".yml"), p.with_suffix(".yaml")):
+        if candidate.is_file():
+            try:
+                data = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                reason = str(exc).replace("\n", " ")
+                raise ReportError(str(candidate), f"invalid YAML in metadata sidecar: {reason}",
+                                  code="bad_sidecar") from exc
+            if data is None:
+                return {}
+            if not isinstance(data, dict):
+                raise ReportError(str(candidate), "metadata sidecar must be a mapping of keys "
+                                  f"({', '.join(SIDECAR_KEYS)})", code="bad_sidecar")
+            return data
+    return None
+
+
+def _region_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [p for p in re.split(r"[/／>\s]+", value) if p]
+    return [str(v) for v in value]
+
+
+def apply_sidecar(record: dict, sidecar: dict | None) -> None:
+    """Let the sidecar fill gaps or override; record where each field came from."""
+    meta = record["meta"]
+    prov = meta["provenance"]
+    for key in META_FIELDS + ("template",):
+        prov.setdefault(key, "missing" if meta.get(key) in (None, "", []) else "text")
+    prov.setdefault("source_url", "missing")
+    meta.setdefault("note", None)
+    if not sidecar:
+        return
+    agency_changed = False
+    for key in SIDECAR_KEYS:
+        value = sidecar.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        if key == "source_url":
+            meta["source"]["url"] = str(value)
+            prov["source_url"] = "sidecar"
+            continue
+        if key == "note":
+            meta["note"] = str(value)
+            continue
+        if key == "region":
+            value = _region_list(value)
+        elif key == "year":
+            value = int(value)
+        elif key == "published":
+            value = value.isoformat() if isinstance(value, dt.date) else (parse_date(str(value)) or str(value))
+        elif key == "template":
+            value = str(value)
+        else:
+            value = str(value)
+        if key == "agency" and value != meta.get("agency"):
+            agency_changed = True
+        meta[key] = value
+        prov[key] = "sidecar"
+    if agency_changed:
+        # Region and kind follow the agency unless the sidecar names them too.
+        if "region" not in sidecar or not sidecar.get("region"):
+            region = list(region_of(meta["agency"]))
+            if region:
+                meta["region"] = region
+                prov["region"] = "sidecar"
+        if not sidecar.get("agency_kind"):
+            meta["agency_kind"] = agency_kind(meta["agency"])
+            prov["agency_kind"] = "sidecar"

@@ -1,0 +1,176 @@
+"""Charts of one report, as ECharts options built with pyecharts.
+
+Each chart is written as a JSON data file next to the report page and drawn in the browser
+by ``docs/assets/js/charts.js`` with the site's own ``echarts.min.js``.  Options carry data
+only: labels come from the field registry, never from report text, and no JavaScript
+functions or formatter strings are generated (``json.loads`` of pyecharts' output
+guarantees plain JSON).  Every chart has a data table beside it as its text alternative.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from pyecharts import options as opts
+from pyecharts.charts import Bar
+
+from .. import record as rec
+from . import escape
+from .tables import clean_label
+
+
+@dataclass
+class Chart:
+    name: str                     # file stem, e.g. "outcomes"
+    title: str                    # Chinese heading shown above the chart
+    options: dict                 # ECharts option (plain JSON data)
+    rows: list[tuple] = field(default_factory=list)   # text alternative: (label, *values)
+    columns: tuple[str, ...] = ("项目", "件数")
+    wide_table: bool = False      # the data table needs the full width (below the chart)
+
+
+def _value(record: dict, path: str) -> object:
+    try:
+        return rec.get_path(record, path)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _bar(categories: list[str], series: list[tuple[str, list]], horizontal: bool,
+         stack: bool = False) -> dict:
+    chart = Bar(init_opts=opts.InitOpts(
+        animation_opts=opts.AnimationOpts(animation=False)))
+    chart.add_xaxis(categories)
+    for name, data in series:
+        chart.add_yaxis(name, data, stack="total" if stack else None,
+                        label_opts=opts.LabelOpts(is_show=not stack, position="right"
+                                                  if horizontal else "top"))
+    chart.set_global_opts(
+        legend_opts=opts.LegendOpts(is_show=len(series) > 1, pos_top="0"),
+        tooltip_opts=opts.TooltipOpts(trigger="axis"),
+        yaxis_opts=opts.AxisOpts(type_="category" if horizontal else "value",
+                                 axislabel_opts=opts.LabelOpts(interval=0)),
+        xaxis_opts=opts.AxisOpts(type_="value" if horizontal else "category",
+                                 axislabel_opts=opts.LabelOpts(interval=0)),
+    )
+    if horizontal:
+        chart.reversal_axis()
+    options = json.loads(chart.dump_options())
+    options["grid"] = {"containLabel": True, "left": 8, "right": 32,
+                       "top": 40 if len(series) > 1 else 16, "bottom": 8}
+    return options
+
+
+def _outcome_keys(record: dict) -> list[tuple[str, str]]:
+    """(label, T3 path of the row's 总计) for the outcome groups （一）…（六）."""
+    template = record["meta"].get("template")
+    out: list[tuple[str, str]] = []
+    groups: dict[str, list[str]] = {}
+    for f in rec.fields_for("T3", template):
+        label = clean_label(f.label_zh)
+        if not label.startswith("（") or f.key == "total_processed":
+            continue
+        group = label.split(" ", 1)[0]
+        groups.setdefault(group, []).append(f.key)
+    for group, keys in groups.items():
+        if keys == ["other_total"] or "other_total" in keys:
+            # （六）其他处理: the single row when filled, else the sum of its sub-rows.
+            out.append((group, "other"))
+        elif len(keys) == 1:
+            out.append((group, f"T3.{keys[0]}.total"))
+        else:
+            out.append((group, "|".join(f"T3.{k}.total" for k in keys)))
+    return out
+
+
+def short_label(label: str) -> str:
+    """An axis label without the template's parenthetical remark: （二）部分公开（区分处理的…） -> （二）部分公开."""
+    head, sep, _ = label[1:].partition("（")
+    return label[0] + head if sep else label
+
+
+def _sum(values: list[object]) -> float | int | None:
+    nums = [v for v in values if isinstance(v, (int, float))]
+    return sum(nums) if nums else None
+
+
+def outcomes_chart(record: dict) -> Chart | None:
+    """办理结果: how the year's requests were answered, by outcome group."""
+    if record["tables"].get("T3") is None:
+        return None
+    rows: list[tuple[str, object]] = []
+    for label, spec in _outcome_keys(record):
+        if spec == "other":
+            single = _value(record, "T3.other_total.total")
+            subs = [_value(record, f"T3.{k}.total") for k in rec.t3_row_keys()
+                    if k.startswith("other.")]
+            value = single if single is not None else _sum(subs)
+        else:
+            value = _sum([_value(record, p) for p in spec.split("|")])
+        rows.append((label, value))
+    if all(v is None for _, v in rows):
+        return None
+    cats = [short_label(label) for label, _ in rows]
+    options = _bar(cats[::-1], [("件数", [v for _, v in rows][::-1])], horizontal=True)
+    return Chart("outcomes", "办理结果（按处理方式，总计列）", options, rows)
+
+
+def applicants_chart(record: dict) -> Chart | None:
+    """申请人情况: who asked (本年新收 by applicant type)."""
+    if record["tables"].get("T3") is None:
+        return None
+    rows = [(rec.T3_COLUMN_LABELS_ZH[c], _value(record, f"T3.new_received.{c}"))
+            for c in rec.T3_APPLICANT_COLUMNS]
+    if all(v is None for _, v in rows):
+        return None
+    # horizontal bars: six long category names do not fit side by side under a column chart
+    options = _bar([r[0] for r in rows][::-1], [("本年新收", [r[1] for r in rows][::-1])],
+                   horizontal=True)
+    return Chart("applicants", "本年新收申请的申请人类型", options, rows)
+
+
+def appeals_chart(record: dict) -> Chart | None:
+    """行政复议、行政诉讼 by result, stacked per group."""
+    if record["tables"].get("T4") is None:
+        return None
+    groups = list(rec.T4_GROUPS)
+    results = [c for c in rec.T4_COLUMNS if c != "total"]
+    if all(_value(record, f"T4.{g}.{c}") is None for g in groups for c in rec.T4_COLUMNS):
+        return None
+    series = [(rec.T4_COLUMN_LABELS_ZH[c], [_value(record, f"T4.{g}.{c}") for g in groups])
+              for c in results]
+    # the last word of the group label: 行政复议, 未经复议直接起诉, 复议后起诉
+    cats = [rec.T4_GROUP_LABELS_ZH[g].split(" ")[-1] for g in groups]
+    options = _bar(cats, series, horizontal=False, stack=True)
+    rows = [(rec.T4_GROUP_LABELS_ZH[g], *[_value(record, f"T4.{g}.{c}") for c in rec.T4_COLUMNS])
+            for g in groups]
+    columns = ("类别", *[rec.T4_COLUMN_LABELS_ZH[c] for c in rec.T4_COLUMNS])
+    return Chart("appeals", "行政复议和行政诉讼（按结果）", options, rows, columns, wide_table=True)
+
+
+def report_charts(record: dict) -> list[Chart]:
+    return [c for c in (outcomes_chart(record), applicants_chart(record), appeals_chart(record))
+            if c is not None]
+
+
+def options_json(chart: Chart) -> str:
+    """Deterministic JSON text of a chart's options."""
+    return json.dumps(chart.options, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def chart_block(chart: Chart, data_src: str) -> str:
+    """The chart container and its data table (text alternative), as one raw HTML block."""
+    head = "".join(f"<th>{escape.text(c)}</th>" for c in chart.columns)
+    rows = "\n".join(
+        f"<tr><td>{escape.text(row[0])}</td>"
+        + "".join(f"<td>{escape.number(v)}</td>" for v in row[1:]) + "</tr>"
+        for row in chart.rows)
+    return (f'<figure class="archive-figure">\n'
+            f"<figcaption>{escape.text(chart.title)}</figcaption>\n"
+            f'<div class="archive-figure-body{" archive-figure-body--stacked" if chart.wide_table else ""}">\n'
+            f'<div class="archive-chart" data-src="{escape.attr(data_src)}" role="img" '
+            f'aria-label="{escape.attr(chart.title)}（数据见右侧表格）"></div>\n'
+            f'<div class="archive-table archive-chart-data">\n<table class="archive-grid">\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+            f"</div>\n</figure>")

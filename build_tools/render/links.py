@@ -1,0 +1,41 @@
+"""Relative links between generated files, computed from ``urls.py`` slugs.
+
+MkDocs resolves a Markdown link relative to the *source* ``.md`` file and checks it in
+strict mode, so page-to-page links are written as Markdown links to ``.md`` files.  Raw
+HTML (chart data, downloads) is not rewritten by MkDocs and resolves relative to the page's
+*URL*, which with ``use_directory_urls`` is the page's own directory.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def report_md(slug: str) -> str:
+    """Source path of a report page inside the docs folder."""
+    return f"{slug}.md"
+
+
+def index_md(slug: str) -> str:
+    """Source path of a section index page (regions/…, years/…, agencies/…)."""
+    return f"{slug}/index.md" if slug else "index.md"
+
+
+def md_link(from_md: str, to_md: str) -> str:
+    """Markdown link target from one source page to another (both docs-relative)."""
+    return posixpath.relpath(to_md, posixpath.dirname(from_md) or ".")
+
+
+def page_url_dir(md_path: str) -> str:
+    """Directory URL of a page (``r/2021/x.md`` -> ``r/2021/x``; ``a/index.md`` -> ``a``)."""
+    stem = md_path[:-3] if md_path.endswith(".md") else md_path
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("/index")]
+    return stem
+
+
+def html_link(from_md: str, to_site_path: str) -> str:
+    """Link for raw HTML on page ``from_md`` to a file at ``to_site_path`` (site-relative)."""
+    return posixpath.relpath(to_site_path, page_url_dir(from_md) or ".")

@@ -1,0 +1,38 @@
+/*
+ * Makes every <table data-archive-sortable> sortable by clicking a header, with the
+ * site's own copy of tablesort. Numeric columns say data-sort-method="number" and carry
+ * the raw value in each cell's data-sort (so "12.5%" and blanks sort as numbers).
+ * Runs on first load and, if Material's instant navigation is on, after each page switch.
+ */
+(function () {
+  "use strict";
+
+  function init() {
+    if (typeof Tablesort === "undefined") return;
+    document.querySelectorAll("table[data-archive-sortable]").forEach(function (table) {
+      if (table.getAttribute("data-sortable-ready") === "true") return;
+      // tablesort sorts by the first header row; mark headers as buttons for keyboards
+      table.querySelectorAll("thead th").forEach(function (th) {
+        th.setAttribute("role", "columnheader");
+        th.setAttribute("tabindex", "0");
+        th.setAttribute("title", "点击排序");
+        th.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            th.click();
+          }
+        });
+      });
+      new Tablesort(table);
+      table.setAttribute("data-sortable-ready", "true");
+    });
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,354 @@
+"""The whole build, from the real reports/ folder to a site (one build per module)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REPORTS = REPO / "reports"
+
+# The five seeds, as their texts name them (agency, year) — written out by hand.
+SEEDS = {
+    ("海东市人民政府", 2021): "青海省/海东市/2021/海东市人民政府.txt",
+    ("同仁市人民政府", 2021): "青海省/黄南藏族自治州/同仁市/2021/同仁市人民政府.md",
+    ("海东市乐都区人民政府", 2022): "青海省/海东市/乐都区/2022/海东市乐都区人民政府.txt",
+    ("海东市市直机关事务管理局", 2021): "青海省/海东市/2021/海东市市直机关事务管理局.txt",
+    ("城东区人民政府", 2020): "青海省/西宁市/城东区/2020/城东区人民政府.txt",
+}
+
+
+HOSTILE_REL = "青海省/测试/2021/恶意.txt"
+HOSTILE_TEXT = (
+    "恶意局\n2021年政府信息公开工作年度报告\n一、总体情况\n"
+    "<script>window.pwned=1</script><img src=x onerror=window.pwned=3>\n"
+    "[a](javascript:window.pwned=4) {: onclick=x} {{ config }}\n!!! note\n"
+    "二、主动公开政府信息情况\n无\n")
+HOSTILE_SIDECAR = ('agency: "</title><script>window.pwned=2</script>"\nyear: 2021\n'
+                   'region: [青海省]\nsource_url: "javascript:window.pwned=5"\n')
+
+
+def add_hostile_report(reports: Path) -> str:
+    """A report whose text and sidecar try to inject markup and script into the site."""
+    path = reports / HOSTILE_REL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HOSTILE_TEXT, encoding="utf-8")
+    path.with_suffix(".yml").write_text(HOSTILE_SIDECAR, encoding="utf-8")
+    return HOSTILE_REL
+
+
+def run_build(reports: Path, site: Path, work: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools", "build", "--reports", str(reports),
+         "--site-dir", str(site), "--work-dir", str(work), *extra],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def page_dir(site: Path, agency: str, year: int) -> Path:
+    found = sorted((site / "r" / str(year)).glob(f"{agency}-*"))
+    assert len(found) == 1, (agency, year, found)
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("build")
+    proc = run_build(REPORTS, root / "site", root / "work")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "python -m http.server -d" in proc.stdout
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The seeds plus a zero-byte report and a junk .txt, built with --strict."""
+    root = tmp_path_factory.mktemp("broken")
+    reports = root / "reports"
+    shutil.copytree(REPORTS, reports)
+    (reports / "青海省" / "空文件.pdf").write_bytes(b"")
+    (reports / "青海省" / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    (reports / ".hidden-note.txt").write_text("not a report", encoding="utf-8")
+    add_hostile_report(reports)
+    proc = run_build(reports, root / "site", root / "work", "--strict")
+    return root / "site", proc
+
+
+@pytest.mark.slow
+def test_a_page_for_every_seed(site):
+    for (agency, year) in SEEDS:
+        page = page_dir(site, agency, year) / "index.html"
+        text = page.read_text(encoding="utf-8")
+        assert f"{agency} {year}年政府信息公开工作年度报告" in html.unescape(text)
+        assert 'class="archive-table archive-t3"' in text
+        assert "收到和处理政府信息公开申请情况" in text
+
+
+@pytest.mark.slow
+def test_original_files_are_downloadable(site):
+    for (agency, year), rel in SEEDS.items():
+        original = (REPORTS / rel).read_bytes()
+        d = page_dir(site, agency, year)
+        copies = list((site / "files" / d.relative_to(site)).iterdir())
+        assert len(copies) == 1
+        assert copies[0].read_bytes() == original
+        # Markdown is offered as text, never rendered as a page of the site
+        assert copies[0].suffix in (".txt", ".pdf", ".doc", ".docx")
+
+
+@pytest.mark.slow
+def test_blank_and_zero_from_a_real_report(site):
+    # seed 002, T3 row (一)予以公开: applicant cells blank, 总计 5; (二)部分公开 all 0
+    text = (page_dir(site, "海东市乐都区人民政府", 2022) / "index.html").read_text(encoding="utf-8")
+    def cell(path):
+        m = re.search(r'data-cell="' + re.escape(path) + r'">([^<]*)</td>', text)
+        assert m, path
+        return m.group(1)
+    assert cell("T3.granted.natural_person") == ""
+    assert cell("T3.granted.total") == "5"
+    assert cell("T3.partially_granted.natural_person") == "0"
+    assert cell("T3.new_received.total") == "5"
+
+
+@pytest.mark.slow
+def test_chart_data_files(site):
+    for (agency, year) in SEEDS:
+        d = page_dir(site, agency, year)
+        html_text = (d / "index.html").read_text(encoding="utf-8")
+        srcs = re.findall(r'class="archive-chart" data-src="([^"]+)"', html_text)
+        if agency == "海东市市直机关事务管理局":
+            # seed 003 prints T3 and T4 with every cell blank: nothing to draw, and it says so
+            assert srcs == [] and "全部空白" in html_text
+            continue
+        assert len(srcs) >= 2, agency
+        for src in srcs:
+            assert json.loads((d / html.unescape(src)).read_text(encoding="utf-8"))["series"]
+    # seed 004 (城东区 2020): T4 prints 1 0 1 0 2 | 0 0 0 0 0 | 0 0 0 1 1
+    d = page_dir(site, "城东区人民政府", 2020)
+    appeals = json.loads((d / "chart-appeals.json").read_text(encoding="utf-8"))
+    by_name = {s["name"]: s["data"] for s in appeals["series"]}
+    assert by_name["结果维持"] == [1, 0, 0]
+    assert by_name["其他结果"] == [1, 0, 0]
+    assert by_name["尚未审结"] == [0, 0, 1]
+    # ... and T3 本年新收 38 自然人, 1 商业企业
+    applicants = json.loads((d / "chart-applicants.json").read_text(encoding="utf-8"))
+    values = dict(zip(applicants["yAxis"][0]["data"], applicants["series"][0]["data"]))
+    assert values["自然人"] == 38 and values["商业企业"] == 1
+
+
+@pytest.mark.slow
+def test_failing_check_of_seed_004_is_on_its_page(site):
+    # 39 + 5 ≠ 32 + 0 (REPORT_FORMAT.md): the request balance fails, named at the top
+    text = (page_dir(site, "城东区人民政府", 2020) / "index.html").read_text(encoding="utf-8")
+    adm = text.index('class="admonition failure"')
+    assert adm < text.index("archive-t3")
+    box = html.unescape(text[adm:text.index("</div>", adm)])
+    assert "T3.new_received.total" in box and "一、本年新收政府信息公开申请数量 / 总计" in box
+    assert re.search(r'class="cell-fail" data-cell="T3\.new_received\.total"', text)
+
+
+def _tokens(s: str) -> set[str]:
+    return {t for t in re.split(r"[\s\u200b\u3000\-、。，．？！；]+", html.unescape(s)) if t}
+
+
+@pytest.mark.slow
+def test_search_index_finds_chinese_words(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    docs = index["docs"]
+    ledu = page_dir(site, "海东市乐都区人民政府", 2022).relative_to(site).as_posix()
+
+    def locations(word: str) -> set[str]:
+        return {d["location"].split("#")[0] for d in docs
+                if word in _tokens(d["title"]) or word in _tokens(d["text"])}
+
+    from urllib.parse import unquote
+    hits = {unquote(loc) for loc in locations("乐都区")}
+    assert f"{ledu}/" in hits
+    review = {unquote(loc) for loc in locations("行政复议")}
+    for (agency, year) in SEEDS:
+        assert f"{page_dir(site, agency, year).relative_to(site).as_posix()}/" in review, agency
+
+
+@pytest.mark.slow
+def test_build_report_lists_everything(site):
+    report = json.loads((site / "build-report.json").read_text(encoding="utf-8"))
+    files = sorted(p["file"] for p in report["published"])
+    assert files == sorted(SEEDS.values())
+    assert report["unreadable"] == [] and report["totals"]["published"] == 5
+    assert (site / "build-report" / "index.html").is_file()
+    seed4 = next(p for p in report["published"] if p["agency"] == "城东区人民政府")
+    assert seed4["failing_checks"] >= 1
+    assert report["failing_checks_by_rule"].get("t3_balance", 0) >= 1
+
+
+@pytest.mark.slow
+def test_home_page_counts_and_links(site):
+    text = html.unescape((site / "index.html").read_text(encoding="utf-8"))
+    assert "目前收录 5 份报告" in text.replace("<strong>", "").replace("</strong>", "")
+    assert "乐都区人民政府 2022年政府信息公开工作年度报告" in text
+    assert (site / "about" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_no_external_scripts_styles_or_fonts(site):
+    site_url = "https://example.invalid/gov-disclosure-archive/"
+    pattern = re.compile(r"<(script|link|img|iframe|source)\b[^>]*?(?:src|href)=\"(https?:)?//[^\"]*\"")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for m in pattern.finditer(text):
+            tag = m.group(0)
+            assert 'rel="canonical"' in tag and site_url in tag, (page, tag)
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+    assert (site / "assets" / "vendor" / "echarts" / "echarts.min.js").stat().st_size > 500_000
+
+
+@pytest.mark.slow
+def test_broken_files_do_not_stop_the_build(broken):
+    site, proc = broken
+    assert proc.returncode != 0  # --strict
+    assert "空文件.pdf" in proc.stderr and "junk.txt" in proc.stderr
+    report = json.loads((site / "build-report.json").read_text(encoding="utf-8"))
+    assert sorted(p["file"] for p in report["published"]) == sorted([*SEEDS.values(), HOSTILE_REL])
+    # the hostile report has no tables: published, and listed with its status
+    assert [(n["file"], n["status"]) for n in report["not_ok"]] == [(HOSTILE_REL, "no_tables")]
+    bad = {u["file"]: u for u in report["unreadable"]}
+    assert set(bad) == {"青海省/空文件.pdf", "青海省/junk.txt"}
+    assert bad["青海省/空文件.pdf"]["code"] == "empty"
+    assert all(u["reason"] for u in bad.values())
+    # no absolute path of the build machine leaks into the published report
+    assert str(site.parent) not in json.dumps(report, ensure_ascii=False)
+    page = html.unescape((site / "build-report" / "index.html").read_text(encoding="utf-8"))
+    assert "无法读取的文件" in page and "空文件.pdf" in page and "junk.txt" in page
+    for (agency, year) in SEEDS:
+        assert (page_dir(site, agency, year) / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_strict_passes_when_everything_reads(tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS / "青海省" / "西宁市", reports / "青海省" / "西宁市")
+    proc = run_build(reports, tmp_path / "site", tmp_path / "work", "--strict")
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.slow
+def test_refuses_to_clean_the_repository(tmp_path):
+    proc = run_build(REPORTS, REPO, tmp_path / "work")
+    assert proc.returncode != 0
+    assert (REPO / "build_tools" / "build.py").is_file()
+
+
+# ---------------------------------------------------------------- units (no MkDocs)
+from build_tools import build as build_mod  # noqa: E402
+from build_tools import record as rec  # noqa: E402
+from build_tools.cache import RecordCache, cache_key  # noqa: E402
+
+
+def test_discovery_skips_sidecars_and_hidden_files(tmp_path):
+    (tmp_path / "a" / ".git").mkdir(parents=True)
+    (tmp_path / "a" / ".git" / "x.txt").write_text("x")
+    (tmp_path / "a" / "r.txt").write_text("x")
+    (tmp_path / "a" / "r.yml").write_text("agency: x")
+    (tmp_path / "a" / ".DS_Store").write_text("x")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF")
+    reports, sidecars = build_mod.discover(tmp_path)
+    assert [p.as_posix() for p in reports] == ["a/r.txt", "b.pdf"]
+    assert [p.as_posix() for p in sidecars] == ["a/r.yml"]
+
+
+def test_cache_is_keyed_by_content_sidecar_path_and_parser_version(tmp_path):
+    k = cache_key("f" * 64, "no-sidecar", "a/r.txt", "1")
+    assert k != cache_key("e" * 64, "no-sidecar", "a/r.txt", "1")
+    assert k != cache_key("f" * 64, "1" * 64, "a/r.txt", "1")
+    assert k != cache_key("f" * 64, "no-sidecar", "a/s.txt", "1")
+    assert k != cache_key("f" * 64, "no-sidecar", "a/r.txt", "2")
+    RecordCache(tmp_path, "1").put(k, {"record": {"x": 1}})
+    assert RecordCache(tmp_path, "1").get(k)["record"] == {"x": 1}
+    # an entry written by another parser version is never used, even under the same key
+    assert RecordCache(tmp_path, "2").get(k) is None
+
+
+def _fake_record(path) -> dict:
+    r = rec.new_record()
+    r["meta"].update(agency=path.stem, year=2021)
+    return r
+
+
+def test_one_crashing_report_does_not_drop_the_others(tmp_path, monkeypatch):
+    """An exception in one parse and a worker process that dies both stay local."""
+    for name in ("good1.txt", "raises.txt", "dies.txt", "good2.txt"):
+        (tmp_path / name).write_text(name)
+
+    def parse_file(path, sidecar=None):
+        if path.name == "raises.txt":
+            raise ZeroDivisionError("boom")
+        if path.name == "dies.txt":
+            import os
+            os._exit(3)  # a segfault-like death of the worker process
+        return _fake_record(path)
+
+    # worker processes are forked, so they inherit the patched parser
+    monkeypatch.setattr(build_mod.pipeline, "parse_file", parse_file)
+    monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
+    rels, _ = build_mod.discover(tmp_path)
+    outcomes = build_mod.parse_reports(tmp_path, rels, None, workers=2)
+    by = {o.rel: o for o in outcomes}
+    assert [o.rel for o in outcomes] == ["dies.txt", "good1.txt", "good2.txt", "raises.txt"]
+    assert by["good1.txt"].record["meta"]["agency"] == "good1"
+    assert by["good2.txt"].record["meta"]["agency"] == "good2"
+    assert by["raises.txt"].error["code"] == "parser_crash"
+    assert "ZeroDivisionError" in by["raises.txt"].error["reason"]
+    assert by["dies.txt"].error["code"] == "parser_crash"
+    # the published record names its file relative to the reports folder
+    assert by["good1.txt"].record["meta"]["source"]["file"] == "good1.txt"
+    assert len(by["good1.txt"].record["meta"]["source"]["sha256"]) == 64
+
+
+def test_cached_results_are_reused_and_crashes_are_not_cached(tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "ok.txt").write_text("ok")
+    (reports / "bad.txt").write_text("bad")
+    calls = []
+
+    def parse_file(path, sidecar=None):
+        calls.append(path.name)
+        if path.name == "bad.txt":
+            raise RuntimeError("bug")
+        return _fake_record(path)
+
+    monkeypatch.setattr(build_mod.pipeline, "parse_file", parse_file)
+    monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
+    monkeypatch.setattr(build_mod, "parse_all",
+                        lambda paths, workers: [build_mod._parse_task(str(p)) for p in paths])
+    cache = RecordCache(tmp_path / "cache")
+    rels, _ = build_mod.discover(reports)
+    first = build_mod.parse_reports(reports, rels, cache, 1)
+    second = build_mod.parse_reports(reports, rels, cache, 1)
+    assert calls == ["bad.txt", "ok.txt", "bad.txt"]
+    assert [o.cached for o in second] == [False, True]
+    assert second[1].record == first[1].record
+
+
+@pytest.mark.slow
+def test_hostile_report_text_stays_text(broken):
+    site, proc = broken
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>window.pwned" not in text, page
+        assert "onerror=" not in text and "onclick=" not in text, page
+        assert 'href="javascript' not in text.lower(), page
+    hostile = next((site / "r" / "2021").glob("title-script-window-pwned*"))
+    text = (hostile / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+    assert "&lt;/title&gt;&lt;script&gt;window.pwned=2&lt;/script&gt;" in title
+    body = html.unescape(text)
+    assert "<script>window.pwned=1</script>" in body  # shown as text
+    assert "{{ config }}" in body and "!!! note" in body

@@ -1,0 +1,137 @@
+"""Metadata from the text, the sidecar, and their provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_tools.document import Document
+from build_tools.errors import ReportError
+from build_tools.metadata import (agency_kind, apply_sidecar, load_sidecar, parse_date, pick_agency,
+                                  region_of)
+from build_tools.pipeline import parse_document
+from build_tools.readers.text import text_to_rows
+from build_tools.record import new_record
+from conftest import SEEDS_DIR
+
+
+def doc_of(text: str) -> Document:
+    return Document(path="synthetic.txt", format="txt", sha256="0" * 64, rows=text_to_rows(text, "txt"))
+
+
+def test_parse_date_forms():
+    assert parse_date("2022年1月17日") == "2022-01-17"
+    assert parse_date("2022 年 2 月 7 日") == "2022-02-07"
+    assert parse_date("2023-1-5") == "2023-01-05"
+    assert parse_date("二〇二二年一月十七日") == "2022-01-17"
+    assert parse_date("二〇二二年十二月三十一日") == "2022-12-31"
+    assert parse_date("2022年2月30日") is None
+    assert parse_date("无") is None
+
+
+def test_agency_kind_and_fullest_name():
+    assert agency_kind("同仁市人民政府") == "government"
+    assert agency_kind("海东市市直机关事务管理局") == "department"
+    assert agency_kind("某某市人民政府办公室") == "department"
+    assert agency_kind(None) is None
+    assert pick_agency(["乐都区人民政府", "海东市乐都区人民政府", "乐都区人民政府"]) == "海东市乐都区人民政府"
+    assert pick_agency([]) is None
+
+
+def test_region_through_gazetteer():
+    assert region_of("同仁市人民政府") == ("青海省", "黄南藏族自治州", "同仁市")
+    assert region_of("洪泽区人民政府") == ("江苏省", "淮安市", "洪泽区")
+    assert region_of("海东市人民政府") == ("青海省", "海东市")
+    assert region_of("海东市市直机关事务管理局") == ("青海省", "海东市")   # department: parent's region
+    assert region_of(None) == ()
+
+
+def test_title_block_and_signature():
+    text = ("某某市某某区人民政府文件\n\n某某区人民政府2022年政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n\n"
+            "洪泽区人民政府\n2023年1月5日\n")
+    rec = parse_document(doc_of(text), None)
+    meta = rec["meta"]
+    assert meta["title"] == "某某区人民政府2022年政府信息公开工作年度报告"
+    assert meta["year"] == 2022 and meta["published"] == "2023-01-05"
+    assert meta["agency"] == "某某市某某区人民政府"        # fullest of letterhead and title
+    assert meta["provenance"]["published"] == "text"
+
+
+def test_year_from_body_when_title_has_none():
+    rec = parse_document(doc_of("一、总体情况\n\n本年度报告统计期限自2021年1月1日起至2021年12月31日止。\n"), None)
+    assert rec["meta"]["year"] == 2021
+    assert rec["meta"]["provenance"]["agency"] == "missing"
+
+
+def test_load_sidecar(tmp_path):
+    report = tmp_path / "某局.txt"
+    report.write_text("报告", encoding="utf-8")
+    assert load_sidecar(report) is None
+    (tmp_path / "某局.yml").write_text("source_url: null\nagency: 某局\nregion: 青海省/海东市\n",
+                                        encoding="utf-8")
+    assert load_sidecar(report) == {"source_url": None, "agency": "某局", "region": "青海省/海东市"}
+
+
+def test_bad_sidecar_names_the_file(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("报告", encoding="utf-8")
+    (tmp_path / "r.yml").write_text("agency: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        load_sidecar(report)
+    assert err.value.path.endswith("r.yml") and "YAML" in err.value.reason
+    (tmp_path / "r.yml").write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ReportError):
+        load_sidecar(report)
+
+
+def test_apply_sidecar_fills_gaps_and_overrides_with_provenance():
+    rec = new_record()
+    rec["meta"].update(year=2021, published="2022-01-17")
+    rec["meta"]["provenance"].update(year="text", published="text", agency="missing")
+    apply_sidecar(rec, {"agency": "海东市人民政府", "year": 2022, "source_url": None,
+                        "note": "网址未知"})
+    meta = rec["meta"]
+    assert meta["agency"] == "海东市人民政府" and meta["provenance"]["agency"] == "sidecar"
+    assert meta["region"] == ["青海省", "海东市"] and meta["provenance"]["region"] == "sidecar"
+    assert meta["agency_kind"] == "government"
+    assert meta["year"] == 2022 and meta["provenance"]["year"] == "sidecar"       # override
+    assert meta["published"] == "2022-01-17" and meta["provenance"]["published"] == "text"
+    assert meta["source"]["url"] is None and meta["provenance"]["source_url"] == "missing"
+    assert meta["note"] == "网址未知"
+
+
+def test_sidecar_region_list_and_template_override():
+    rec = new_record()
+    apply_sidecar(rec, {"region": ["江苏省", "淮安市", "洪泽区"], "template": 2019,
+                        "source_url": "https://example.gov.cn/r.html"})
+    assert rec["meta"]["region"] == ["江苏省", "淮安市", "洪泽区"]
+    assert rec["meta"]["template"] == "2019" and rec["meta"]["provenance"]["template"] == "sidecar"
+    assert rec["meta"]["source"]["url"] == "https://example.gov.cn/r.html"
+
+
+def test_filed_seeds_have_sidecars_without_invented_urls():
+    reports = sorted(p for p in SEEDS_DIR.rglob("*") if p.suffix in (".txt", ".md"))
+    assert len(reports) == 5
+    for report in reports:
+        sidecar = load_sidecar(report)
+        assert sidecar is not None, report
+        assert sidecar["source_url"] is None and sidecar["note"], report
+        # filed as reports/<省>/<市>/[<县区>/]<year>/<agency>.<ext>
+        rel = report.relative_to(SEEDS_DIR).parts
+        assert rel[-2].isdigit() and len(rel) in (4, 5)
+
+
+def test_filing_path_agrees_with_the_parsed_record():
+    from conftest import SEED_FILES, seed_record
+
+    for number, rel in SEED_FILES.items():
+        meta = seed_record(number)["meta"]
+        *region, year, name = rel.split("/")
+        assert meta["region"] == region, number
+        assert meta["year"] == int(year), number
+        assert meta["agency"] == name.rsplit(".", 1)[0], number
+
+
+def test_agency_after_the_year_in_the_title():
+    rec = parse_document(doc_of("2022年度某某县交通运输局政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n"), None)
+    assert rec["meta"]["agency"] == "某某县交通运输局"
+    assert rec["meta"]["agency_kind"] == "department" and rec["meta"]["year"] == 2022

@@ -1,0 +1,353 @@
+"""Report pages from hand-made records (independent of the parser)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from build_tools import record as rec
+from build_tools import urls
+from build_tools.render import charts, home, report_page, tables
+from tests.test_escape import parse, to_html
+
+PAYLOAD = ("<script>window.pwned=1</script> <img src=x onerror=alert(1)> "
+           "[a](javascript:alert(1)) {: onclick=x} {{ config }}")
+
+
+def make_record(template: str = "2021") -> dict:
+    r = rec.new_record()
+    r["meta"].update(agency="测试区人民政府", year=2021 if template == "2021" else 2020,
+                     region=["青海省", "海东市", "测试区"], template=template,
+                     published="2022-01-20", agency_kind="government")
+    r["meta"]["source"].update(file="青海省/海东市/测试区/2021/测试区人民政府.txt",
+                               format="txt", sha256="1a2b3c4d" + "0" * 56)
+    r["tables"]["T2"] = rec.empty_t2(template)
+    r["tables"]["T3"] = rec.empty_t3(template)
+    r["tables"]["T4"] = rec.empty_t4()
+    t3 = r["tables"]["T3"]
+    t3["new_received"].update(natural_person=38, commercial=1, research=0, total=39)
+    t3["carried_over"].update(natural_person=5, total=5)
+    t3["granted"].update(natural_person=20, total=20)
+    t3["partially_granted"].update(natural_person=4, total=4)
+    t3["denied"]["state_secret"].update(natural_person=0, total=0)
+    t3["unable"]["not_held"].update(natural_person=8, total=8)
+    t3["total_processed"].update(natural_person=32, total=32)
+    t3["carried_forward"].update(natural_person=0, total=0)
+    r["tables"]["T4"]["review"].update(upheld=10, corrected=1, other=0, pending=0, total=0)
+    r["tables"]["T4"]["litigation_direct"].update(upheld=2, corrected=0, other=0, pending=1, total=3)
+    r["checks"] = [
+        {"rule": "t3_balance", "status": "fail",
+         "cells": ["T3.new_received.total", "T3.carried_over.total",
+                   "T3.total_processed.total", "T3.carried_forward.total"],
+         "message": "总计列：本年新收 39 + 上年结转 5 = 44，但办理结果总计 32 + 结转下年度 0 = 32，相差 12。"},
+        {"rule": "t4_group_sum", "status": "pass", "cells": ["T4.litigation_direct.total"],
+         "message": "行政诉讼 未经复议直接起诉：合计一致。"},
+    ]
+    r["warnings"] = [{"code": "money_converted", "message": "收费金额由元换算为万元",
+                      "cells": ["T2.fees.amount"]}]
+    r["sections"]["overview"] = "（一）主动公开情况。\n" + PAYLOAD + "\n!!! note \"x\"\n    缩进"
+    return r
+
+
+def cell(html_text: str, path: str) -> str:
+    m = re.search(r'<td(?: class="([^"]*)")? data-cell="' + re.escape(path) + r'">([^<]*)</td>',
+                  html_text)
+    assert m, path
+    return m.group(2)
+
+
+def cell_class(html_text: str, path: str) -> str:
+    m = re.search(r'<td(?: class="([^"]*)")? data-cell="' + re.escape(path) + '"', html_text)
+    assert m, path
+    return m.group(1) or ""
+
+
+def test_t3_shows_blank_as_blank_and_zero_as_zero():
+    h = tables.render_t3(make_record())
+    assert cell(h, "T3.new_received.natural_person") == "38"
+    assert cell(h, "T3.new_received.research") == "0"
+    assert cell(h, "T3.new_received.social_welfare") == ""
+    assert cell(h, "T3.denied.state_secret.total") == "0"
+    assert cell(h, "T3.denied.prohibited_by_law.total") == ""
+
+
+def test_t3_has_template_columns_and_grouped_rows():
+    h = tables.render_t3(make_record())
+    for label in ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
+                  "法律服务机构", "其他", "总计"):
+        assert f">{label}</th>" in h, label
+    assert '<th rowspan="8" scope="rowgroup">（三）不予公开</th>' in h
+    assert '<th rowspan="3" scope="rowgroup">（四）无法提供</th>' in h
+    assert "一、本年新收政府信息公开申请数量" in h
+    assert "（七）总计" in h and "四、结转下年度继续办理" in h
+    # 25 body rows in the 2021 template: 2 + 22 outcome rows + 1
+    assert h.count("<tr>") - 3 == 25
+    # every body row has the 7 value cells
+    body = h.split("<tbody>")[1]
+    for row in body.split("</tr>")[:-1]:
+        assert row.count("<td") == 7
+
+
+def test_t3_2019_template_has_single_other_row():
+    r = make_record("2019")
+    r["tables"]["T3"]["other_total"].update(natural_person=1, total=1)
+    h = tables.render_t3(r)
+    assert "（六）其他处理</th>" in h
+    assert cell(h, "T3.other_total.total") == "1"
+    assert "T3.other.no_correction" not in h
+    assert h.count("<tr>") - 3 == 23
+
+
+def test_t3_collapsed_other_row_in_2021_report_is_shown():
+    r = make_record()
+    r["tables"]["T3"]["other_total"] = {c: None for c in rec.T3_COLUMNS}
+    r["tables"]["T3"]["other_total"].update(total=2, natural_person=2)
+    h = tables.render_t3(r)
+    assert cell(h, "T3.other_total.total") == "2"
+    assert "T3.other.unpaid_fee" not in h
+
+
+def test_t4_labels_and_values():
+    h = tables.render_t4(make_record())
+    for label in ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正",
+                  "其他结果", "尚未审结"):
+        assert label in h
+    assert cell(h, "T4.review.upheld") == "10"
+    assert cell(h, "T4.review.total") == "0"
+    assert cell(h, "T4.litigation_after_review.total") == ""
+    # printed order: review, then direct suits, then suits after review
+    order = [m.group(1) for m in re.finditer(r'data-cell="T4\.(\w+)\.upheld"', h)]
+    assert order == ["review", "litigation_direct", "litigation_after_review"]
+
+
+def test_t2_2021_and_2019_labels():
+    h = tables.render_t2(make_record())
+    assert "规章" in h and "本年制发件数" in h and "行政事业性收费" in h and "万元" in h
+    h19 = tables.render_t2(make_record("2019"))
+    assert "本年新制作数量" in h19 and "政府集中采购" in h19 and "本年制发件数" not in h19
+
+
+def test_failing_check_is_prominent_and_names_its_cells():
+    page = report_page.render_report(make_record(), "测试区人民政府.txt")
+    h = to_html(page.markdown)
+    first_table = h.index("<table")
+    adm = h.index('class="admonition failure"')
+    assert adm < first_table and adm < h.index("<h2")
+    admonition = html.unescape(h[adm:h.index("</div>", adm)])
+    assert "相差 12" in admonition
+    assert "一、本年新收政府信息公开申请数量 / 总计" in admonition
+    assert "四、结转下年度继续办理 / 总计" in admonition
+    assert "T3.new_received.total" in admonition
+    # the failing cells are marked in the table, the others are not
+    assert "cell-fail" in cell_class(h, "T3.new_received.total")
+    assert "cell-fail" in cell_class(h, "T3.carried_forward.total")
+    assert "cell-fail" not in cell_class(h, "T3.granted.total")
+    # the passing check is listed but not in the failure box
+    assert "合计一致" in h and "合计一致" not in admonition
+
+
+def test_narrative_and_names_are_escaped():
+    r = make_record()
+    r["meta"]["agency"] = "恶意</title><script>window.pwned=1</script>局"
+    r["warnings"].append({"code": "x<y>", "message": PAYLOAD, "cells": []})
+    r["checks"].append({"rule": "t3_row_sum", "status": "fail", "cells": ["T3.granted.total"],
+                        "message": PAYLOAD})
+    page = report_page.render_report(r, "x.txt")
+    h = to_html(page.markdown)
+    out = parse(h)
+    tags = {t for t, _ in out.tags}
+    assert not tags & {"script", "img", "iframe", "object", "embed", "style"}
+    for _, attrs in out.tags:
+        assert not any(k.startswith("on") for k in attrs)
+        assert not (attrs.get("href") or "").lower().startswith("javascript")
+    text = "".join(out.text)
+    assert "<script>window.pwned=1</script>" in text
+    assert "[a](javascript:alert(1))" in text
+    assert "{{ config }}" in text and "{: onclick=x}" in text
+    assert '!!! note "x"' in text
+    # only our own admonition (the failing checks) — none started by the narrative
+    assert sum(1 for t, a in out.tags if t == "div" and "admonition" in (a.get("class") or "")) == 1
+
+
+def test_meta_links_and_download():
+    r = make_record()
+    r["meta"]["source"]["url"] = "http://www.ledu.gov.cn/report?id=1&x=2"
+    page = report_page.render_report(r, "青海省/海东市/测试区/2021/测试区人民政府.html")
+    assert page.md_path == urls.report_slug(r) + ".md"
+    assert page.md_path.startswith("r/2021/测试区人民政府-1a2b3c4d")
+    md = page.markdown
+    # region links go to the region pages, relative to the page source r/2021/
+    assert "[青海省](../../regions/青海省/index.md)" in md
+    assert "[测试区](../../regions/青海省/海东市/测试区/index.md)" in md
+    assert "[2021](../../years/2021/index.md)" in md
+    # an HTML original is offered as text, never served as a page of the site
+    dl = report_page.download_path(r, "青海省/海东市/测试区/2021/测试区人民政府.html")
+    assert dl == f"files/{urls.report_slug(r)}/测试区人民政府.html.txt"
+    assert 'href="../../../' + dl + '"' in md
+    assert 'href="http://www.ledu.gov.cn/report?id=1&amp;x=2"' in md
+    r["meta"]["source"]["url"] = "javascript:alert(1)"
+    md = report_page.render_report(r, "a.txt").markdown
+    assert "- 来源：原始发布地址未知" in md and 'href="javascript' not in md
+
+
+def test_download_name_cannot_escape_its_folder():
+    r = make_record()
+    for name in ("../../etc/passwd", "a/../../b.pdf", "..", "x\\..\\y.docx", "报告.PDF"):
+        dl = report_page.download_path(r, name)
+        parts = dl.split("/")
+        assert ".." not in parts and "" not in parts, dl
+        assert dl.startswith(f"files/{urls.report_slug(r)}/")
+    assert report_page.download_path(r, "报告.PDF").endswith("/报告.pdf")
+
+
+def test_headline_figures_on_page():
+    h = to_html(report_page.render_report(make_record(), "a.txt").markdown)
+    i = h.index("主要指标")
+    block = h[i:h.index("</table>", i)]
+    # 本年新收 39; 公开率 = (20 + 4) / 32 = 75.0%; 行政复议 总计 printed as 0; 诉讼 3
+    assert "<td>本年新收申请</td>\n<td>39</td>" in block
+    assert "<td>公开率</td>\n<td>75&#46;0&#37;</td>" in block
+    assert "<td>行政复议</td>\n<td>0</td>" in block
+    assert "<td>行政诉讼</td>\n<td>3</td>" in block
+
+
+def test_context_links_previous_and_next_years():
+    r = make_record()
+    r["context"] = {
+        "previous": {"year": 2020, "slug": "r/2020/测试区人民政府-99999999", "agency": "测试区人民政府"},
+        "next": {"year": 2022, "slug": "r/2022/测试区人民政府-88888888", "agency": "测试区人民政府"},
+        "change": {"requests_received": {"label": "本年新收申请", "previous": 30, "current": 39,
+                                         "delta": 9}},
+    }
+    md = report_page.render_report(r, "a.txt").markdown
+    assert "[2020年报告](../2020/测试区人民政府-99999999.md)" in md
+    assert "[2022年报告](../2022/测试区人民政府-88888888.md)" in md
+    assert "| 本年新收申请 | 30 | 39 | &#43;9 |" in md
+
+
+def test_status_not_ok_is_explained():
+    r = rec.new_record()
+    r["status"] = "no_text_layer"
+    r["meta"].update(agency="扫描件局", year=2021)
+    r["meta"]["source"]["sha256"] = "f" * 64
+    h = to_html(report_page.render_report(r, "scan.pdf").markdown)
+    assert "没有文本层" in h and "OCR" in h
+    assert "<table" in h  # the headline table only
+    assert "未能读取表三" in h
+
+
+def test_charts_are_data_only_with_hand_computed_values():
+    r = make_record()
+    page = report_page.render_report(r, "a.txt")
+    names = sorted(p.rsplit("/", 1)[1] for p in page.data_files)
+    assert names == ["chart-appeals.json", "chart-applicants.json", "chart-outcomes.json"]
+    slug = urls.report_slug(r)
+    outcomes = json.loads(page.data_files[f"{slug}/chart-outcomes.json"])
+    series = outcomes["series"][0]["data"]
+    labels = outcomes["yAxis"][0]["data"]
+    values = dict(zip(labels, series))
+    # 予以公开 20, 部分公开 4, 不予公开 0 (only 国家秘密 filled, with 0), 无法提供 8,
+    # 不予处理 blank, 其他处理 blank
+    assert values == {"（一）予以公开": 20, "（二）部分公开": 4,
+                      "（三）不予公开": 0, "（四）无法提供": 8, "（五）不予处理": None,
+                      "（六）其他处理": None}
+    applicants = json.loads(page.data_files[f"{slug}/chart-applicants.json"])
+    # horizontal bars list the categories bottom-up: 其他 … 自然人
+    assert applicants["series"][0]["data"] == [None, None, None, 0, 1, 38]
+    assert applicants["yAxis"][0]["data"][-1] == "自然人"
+
+    def walk(node):
+        if isinstance(node, dict):
+            for v in node.values():
+                yield from walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from walk(v)
+        else:
+            yield node
+    for text in page.data_files.values():
+        for leaf in walk(json.loads(text)):
+            assert not (isinstance(leaf, str) and ("function" in leaf or "=>" in leaf))
+    # each chart has a container pointing at its file and a data table beside it
+    h = to_html(page.markdown)
+    assert h.count('class="archive-chart"') == 3
+    assert 'data-src="测试区人民政府-1a2b3c4d' not in h  # relative to the page's own URL
+    assert 'data-src="chart-outcomes.json"' in h
+    assert h.count('class="archive-table archive-chart-data"') == 3
+
+
+def test_chart_json_is_deterministic():
+    a = charts.options_json(charts.outcomes_chart(make_record()))
+    b = charts.options_json(charts.outcomes_chart(make_record()))
+    assert a == b
+
+
+def test_home_page_counts_and_links():
+    r1, r2 = make_record(), make_record("2019")
+    r2["meta"]["source"]["sha256"] = "2" * 64
+    summary = {"totals": {"published": 2}}
+    md = home.render_home([r1, r2], summary)
+    assert "| [青海省](regions/青海省/index.md) | 2 |" in md
+    assert "| 　[海东市](regions/青海省/海东市/index.md) | 2 |" in md
+    assert "| [2021](years/2021/index.md) | 1 |" in md
+    assert "| [2020](years/2020/index.md) | 1 |" in md
+    assert f"({urls.report_slug(r1)}.md)" in md
+
+
+@pytest.mark.parametrize("path,label", [
+    ("T3.new_received.total", "一、本年新收政府信息公开申请数量 / 总计"),
+    ("T3.denied.state_secret.natural_person", "（三）不予公开 1.属于国家秘密 / 自然人"),
+    ("T4.review.total", "行政复议 总计"),
+    ("T2.fees.amount", "行政事业性收费 本年收费金额"),
+    ("T3.other_total.total", "（六）其他处理 / 总计"),
+    ("2020:T3.carried_forward.total", "2020 四、结转下年度继续办理 / 总计"),
+    ("T9.nothing", "T9.nothing"),
+])
+def test_cell_labels(path, label):
+    assert tables.cell_label(path) == label
+
+
+def test_t2_2019_rows_in_printed_order():
+    h = tables.render_t2(make_record("2019"))
+    items = re.findall(r'<th scope="rowgroup" rowspan="\d">([^<]+)</th>', h)
+    assert items == ["规章", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制",
+                     "行政事业性收费", "政府集中采购"]
+    licensing = h[h.index("行政许可"):h.index("其他对外管理服务事项")]
+    measures = re.findall(r'<th scope="row">([^<]+)</th>', licensing)
+    assert measures == ["上一年项目数量", "本年增&#47;减", "本年处理决定数量"]
+
+
+@pytest.mark.parametrize("agency", [
+    "../../etc/passwd", "a/b\\c", "  空 格  ", "x" * 500, "<>:\"|?*\x00名", "..", "", None,
+    "海东市乐都区人民政府", "CON", "名\u202e称",
+])
+def test_report_addresses_are_safe_for_any_agency_name(agency):
+    r = make_record()
+    r["meta"]["agency"] = agency
+    slug = urls.report_slug(r)
+    parts = slug.split("/")
+    assert parts[0] == "r" and parts[1] == "2021" and len(parts) == 3
+    assert parts[2] not in ("", ".", "..")
+    assert re.fullmatch(r"[0-9A-Za-z\u3400-\u9fff_-]+", parts[2]), slug
+    assert len(parts[2]) <= 60
+    assert parts[2].endswith("-1a2b3c4d")
+    # two reports of one name and year still get two addresses (the file hash differs)
+    other = make_record()
+    other["meta"]["agency"] = agency
+    other["meta"]["source"]["sha256"] = "9" * 64
+    assert urls.report_slug(other) != slug
+
+
+def test_staging_writes_stay_inside_the_docs_folder(tmp_path):
+    from build_tools import build
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    build._write(docs, "r/2021/a.md", "x")
+    assert (docs / "r/2021/a.md").read_text(encoding="utf-8") == "x"
+    for bad in ("../escape.md", "r/../../escape.md", "/tmp/escape.md"):
+        with pytest.raises(ValueError):
+            build._write(docs, bad, "x")
+    assert not (tmp_path / "escape.md").exists()
