@@ -22,7 +22,6 @@ import argparse
 import calendar
 import concurrent.futures as cf
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -30,11 +29,11 @@ import shutil
 import sys
 import traceback
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import PARSER_VERSION, feeds, indexes, metadata, pipeline, urls
+from . import feeds, indexes, metadata, pipeline, urls
 from . import record as rec
 from .cache import RecordCache, cache_key, file_sha256, sidecar_hash
 from .errors import ReportError
@@ -98,7 +97,7 @@ def _parse_task(path_str: str) -> dict:
                 "uncacheable": True}
 
 
-def _crashed(rel: str) -> dict:
+def _crashed() -> dict:
     return {"error": {"code": "parser_crash", "reason": "解析进程异常退出（可能是内存不足或解析库崩溃）"},
             "uncacheable": True}
 
@@ -130,7 +129,7 @@ def parse_all(paths: list[Path], workers: int) -> list[dict]:
             with cf.ProcessPoolExecutor(max_workers=1) as solo:
                 results[i] = solo.submit(_parse_task, str(p)).result()
         except cf.process.BrokenProcessPool:
-            results[i] = _crashed(str(p))
+            results[i] = _crashed()
     return [results[i] for i in range(len(paths))]
 
 
@@ -298,9 +297,26 @@ def run_mkdocs(docs: Path, site_dir: Path, work_dir: Path, words: list[str], epo
 
 
 # ---------------------------------------------------------------- publishing
+def _check_renderable(out: Outcome) -> None:
+    """A record the page renderer cannot handle is reported like an unreadable file.
+
+    Checked before the cross-year enrichment, so no other page links to a page that will
+    not exist.
+    """
+    try:
+        report_page.render_report(out.record, out.rel)
+    except Exception as exc:  # noqa: BLE001 - one odd record must not stop the build
+        out.record = None
+        out.error = {"code": "render_crash",
+                     "reason": f"生成页面时出错：{type(exc).__name__}: {exc}"}
+
+
 def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work_dir: Path,
             site_dir: Path) -> tuple[dict, str]:
     """Pages, data and the site from parse outcomes; returns (build summary, site_url)."""
+    for out in outcomes:
+        if out.record is not None and out.duplicate_of is None:
+            _check_renderable(out)
     published = [o for o in outcomes if o.record is not None and o.duplicate_of is None]
     records = [o.record for o in published]
     indexes.enrich(records)

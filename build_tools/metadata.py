@@ -26,7 +26,7 @@ from .sections import Layout, config
 
 META_FIELDS = ("title", "agency", "agency_kind", "region", "year", "published")
 SIDECAR_KEYS = ("source_url", "agency", "region", "year", "published", "template",
-                "agency_kind", "note", "title")
+                "agency_kind", "note", "title", "added")
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 
@@ -250,7 +250,7 @@ def apply_sidecar(record: dict, sidecar: dict | None) -> None:
             value = _region_list(value)
         elif key == "year":
             value = int(value)
-        elif key == "published":
+        elif key in ("published", "added"):
             value = value.isoformat() if isinstance(value, dt.date) else (parse_date(str(value)) or str(value))
         elif key == "template":
             value = str(value)

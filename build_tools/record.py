@@ -6,6 +6,7 @@ share one shape:
     {"parser_version": "1",
      "status": "ok" | "partial" | "no_tables" | "no_text_layer",
      "meta": {"agency", "agency_kind", "region", "year", "published", "template", "title",
+              "added" (date it entered the archive), "note" (from the sidecar),
               "source": {"file", "format", "sha256", "url"},
               "provenance": {"agency": "text" | "sidecar" | "missing", ...}},
      "sections": {"overview", "active", "requests", "appeals", "problems", "other"},
@@ -129,6 +130,7 @@ def new_record() -> dict:
         "meta": {
             "agency": None, "agency_kind": None, "region": [], "year": None,
             "published": None, "template": None, "title": None,
+            "added": None, "note": None,
             "source": {"file": None, "format": None, "sha256": None, "url": None},
             "provenance": {},
         },

@@ -352,3 +352,21 @@ def test_hostile_report_text_stays_text(broken):
     body = html.unescape(text)
     assert "<script>window.pwned=1</script>" in body  # shown as text
     assert "{{ config }}" in body and "!!! note" in body
+
+
+def test_a_record_the_renderer_cannot_handle_is_reported_not_fatal(monkeypatch):
+    good = build_mod.Outcome("good.txt", _fake_record(Path("good.txt")))
+    odd = build_mod.Outcome("odd.txt", _fake_record(Path("odd.txt")))
+    real = build_mod.report_page.render_report
+
+    def render(record, name=None):
+        if name == "odd.txt":
+            raise TypeError("unexpected cell type")
+        return real(record, name)
+
+    monkeypatch.setattr(build_mod.report_page, "render_report", render)
+    for out in (good, odd):
+        build_mod._check_renderable(out)
+    assert good.record is not None and good.error is None
+    assert odd.record is None and odd.error["code"] == "render_crash"
+    assert "unexpected cell type" in odd.error["reason"]

@@ -8,7 +8,6 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 
 from build_tools import synth
 from build_tools.record import T3_COLUMNS

@@ -28,7 +28,7 @@ from typing import Iterator
 
 from ..document import Document, Row
 from ..errors import ReadError
-from .pdf import is_cjk, join_cell_lines, tidy_grid
+from .cells import is_cjk, join_cell_lines, tidy_grid
 
 # Elements that are never report text.
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed",

@@ -37,7 +37,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from ..document import Document, Row
 from ..errors import ReadError
-from .pdf import join_cell_lines, tidy_grid
+from .cells import join_cell_lines, tidy_grid
 
 # LibreOffice needs a few seconds to start; a .doc that takes longer than this is stuck.
 CONVERT_TIMEOUT_S = 180

@@ -26,6 +26,7 @@ CODE_ZH = {
     "corrupt": "文件已损坏",
     "needs_libreoffice": "需要 LibreOffice 转换 .doc",
     "parser_crash": "解析程序出错",
+    "render_crash": "生成页面出错",
 }
 
 

@@ -54,6 +54,14 @@ def cell_label(path: str) -> str:
     return label or path
 
 
+def safe_value(record: dict, path: str) -> object:
+    """A cell's value, or None when the record lacks it (a partial table is still shown)."""
+    try:
+        return rec.get_path(record, path)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
 def _td(value: object, path: str, marked: set[str]) -> str:
     cls = ' class="cell-fail"' if path in marked else ""
     return f'<td{cls} data-cell="{escape.attr(path)}">{escape.number(value)}</td>'
@@ -110,7 +118,7 @@ def render_t2(record: dict, marked: set[str] = frozenset()) -> str:
             item, _, measure = clean_label(f.label_zh).partition(" ")
             head = (f'<th scope="rowgroup" rowspan="{len(fields)}">{escape.text(item)}</th>'
                     if i == 0 else "")
-            value = rec.get_path(record, f.path)
+            value = safe_value(record, f.path)
             rows.append(f"<tr>{head}<th scope=\"row\">{escape.text(measure or item)}</th>"
                         f"{_td(value, f.path, marked)}<td>{escape.text(f.unit)}</td></tr>")
     rows.append("</tbody>")
