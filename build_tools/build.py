@@ -198,10 +198,16 @@ def mark_duplicates(outcomes: list[Outcome]) -> None:
 def _check_output_dirs(work_dir: Path, site_dir: Path, reports_dir: Path) -> None:
     """Refuse output folders whose cleaning would delete sources (MkDocs empties site_dir)."""
     protected = [REPO_ROOT, DOCS_SOURCE, reports_dir, REPO_ROOT / "build_tools"]
+    # ...and nothing may be written inside the sources either (a site inside reports/
+    # would be read back as reports by the next build).
+    sources = [DOCS_SOURCE, reports_dir, REPO_ROOT / "build_tools", REPO_ROOT / "overrides"]
     for out, name in ((work_dir, "--work-dir"), (site_dir, "--site-dir")):
         for p in protected:
             if out == p or out in p.parents:
                 raise SystemExit(f"error: {name} {out} would overwrite {p}; choose another folder")
+        for p in sources:
+            if p in out.parents:
+                raise SystemExit(f"error: {name} {out} is inside {p}; choose another folder")
     if site_dir == work_dir or work_dir in site_dir.parents or site_dir in work_dir.parents:
         raise SystemExit("error: --site-dir and --work-dir must be separate folders")
 

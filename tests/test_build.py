@@ -243,6 +243,11 @@ def test_refuses_to_clean_the_repository(tmp_path):
     proc = run_build(REPORTS, REPO, tmp_path / "work")
     assert proc.returncode != 0
     assert (REPO / "build_tools" / "build.py").is_file()
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS / "青海省" / "西宁市", reports)
+    proc = run_build(reports, reports / "site", tmp_path / "work")
+    assert proc.returncode != 0 and "inside" in proc.stderr
+    assert not (reports / "site").exists()
 
 
 # ---------------------------------------------------------------- units (no MkDocs)
