@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from . import headline, urls
+from .domain import load_yaml
 from .record import get_path
 
 RULE_ID = "cross_year_carryover"
@@ -76,20 +77,15 @@ def carryover_checks(previous: dict, current: dict) -> tuple[dict, dict] | None:
     if not (ok_prev and ok_cur):
         return None
     py, cy = year_of(previous), year_of(current)
+    texts = load_yaml("rules.yml")[RULE_ID]
     if forward is None and over is None:
         status = "not_assessable"
-        text = (f"跨年度核对：{cy}年报告“二、上年结转”与{py}年报告“四、结转下年度继续办理”"
-                f"均为空白，无法核对。")
+        text = texts["blank"].format(year=cy, prev_year=py)
     else:
         a, b = forward or 0, over or 0
         status = "pass" if a == b else "fail"
-        if status == "pass":
-            text = (f"跨年度核对：{cy}年报告“二、上年结转”{_fmt(over)}件，"
-                    f"与{py}年报告“四、结转下年度继续办理”{_fmt(forward)}件一致。")
-        else:
-            text = (f"跨年度核对：{cy}年报告“二、上年结转”为{_fmt(over)}件，"
-                    f"但{py}年报告“四、结转下年度继续办理”为{_fmt(forward)}件，"
-                    f"两者应相等，相差{_fmt(abs(b - a))}件。")
+        text = texts[status].format(year=cy, prev_year=py, over=_fmt(over),
+                                    forward=_fmt(forward), diff=_fmt(abs(b - a)))
     base = {"rule": RULE_ID, "status": status, "message": text}
     for_prev = dict(base, cells=[CARRIED_FORWARD],
                     other={"year": cy, "slug": urls.report_slug(current), "cell": CARRIED_OVER})

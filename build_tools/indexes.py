@@ -9,7 +9,6 @@ uses ``use_directory_urls`` and may be served from any sub-path.
 
 from __future__ import annotations
 
-import functools
 import json
 import posixpath
 import sys
@@ -19,13 +18,12 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
-import yaml
 from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
-from . import crossyear, headline, opendata, urls
+from . import crossyear, domain, headline, opendata, urls
 from .crossyear import year_of
-from .record import DOMAIN_DIR, T3_COLUMN_LABELS_ZH, fields
+from .record import T3_COLUMN_LABELS_ZH, fields
 from .render.escape import text as esc
 
 __all__ = ["enrich", "write_indexes", "region_paths", "cell_label"]
@@ -34,33 +32,8 @@ enrich = crossyear.enrich
 
 KIND_LABELS_ZH = {"government": "政府", "department": "部门"}
 
-# Rule 5 is checked here (across reports), the others by checks.py, whose titles live in
-# domain/rules.yml; this is the fallback for rules that file does not describe.
-RULE_TITLES_FALLBACK = {
-    "t3_balance": (1, "申请收支平衡（新收＋结转＝办结＋结转下年）"),
-    "t3_outcomes_sum": (2, "办理结果合计"),
-    "t3_row_sum": (3, "申请人各列合计"),
-    "t4_group_sum": (4, "复议、诉讼各组合计"),
-    crossyear.RULE_ID: (5, "跨年度核对：本年“上年结转”＝上年“结转下年度继续办理”"),
-    "narrative_vs_table": (6, "正文数字与表格一致"),
-}
-
-
-@functools.cache
-def rule_titles() -> dict[str, tuple[int, str]]:
-    """rule id -> (number, Chinese title), in rule order."""
-    titles = dict(RULE_TITLES_FALLBACK)
-    path = DOMAIN_DIR / "rules.yml"
-    if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for rule, spec in data.items():
-            if isinstance(spec, dict) and spec.get("title"):
-                titles[rule] = (int(spec.get("number") or 99), str(spec["title"]))
-    return dict(sorted(titles.items(), key=lambda kv: (kv[1][0], kv[0])))
-
-
 def rule_label(rule: str) -> str:
-    number, title = rule_titles().get(rule, (99, rule))
+    number, title = domain.rule_titles().get(rule, (99, rule))
     return f"规则{number} {title}" if number != 99 else title
 
 
@@ -500,7 +473,7 @@ def quality_page(records: list[dict], w: _Writer) -> None:
     by_rule: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
     for r, c in fails:
         by_rule[c.get("rule") or "unknown"].append((r, c))
-    rule_order = sorted(by_rule, key=lambda k: (rule_titles().get(k, (99, k))[0], k))
+    rule_order = sorted(by_rule, key=lambda k: (domain.rule_titles().get(k, (99, k))[0], k))
     lines = ["# 数据质量", "",
              f"全档案 {len(records)} 份报告中，共有 {len({urls.report_slug(r) for r, _ in fails})} "
              f"份报告的 {len(fails)} 项勾稽关系检查未通过。已发布的数字保持原样，"
@@ -524,9 +497,9 @@ def quality_page(records: list[dict], w: _Writer) -> None:
                             number_cell("requests_received",
                                         sum(1 for r in recs if failing_checks(r)))]
                            + [number_cell("requests_received", counts.get(k, 0))
-                              for k in rule_titles()])
+                              for k in domain.rule_titles()])
     lines += [table_html([Column("地区"), Column("报告数", True), Column("有问题的报告", True)]
-                         + [Column(f"规则{n}", True) for n, _ in rule_titles().values()],
+                         + [Column(f"规则{n}", True) for n, _ in domain.rule_titles().values()],
                          region_rows), ""]
     lines += ["## 未通过的检查明细", ""]
     for k in rule_order:

@@ -70,3 +70,10 @@ def compile_alternatives(keywords: str) -> tuple[re.Pattern[str], ...]:
         i += 1
     parts.append(keywords[start:])
     return tuple(re.compile(p) for p in parts if p)
+
+
+def rule_titles() -> dict[str, tuple[int, str]]:
+    """rule id -> (number, Chinese title) of every rule in ``rules.yml``, in rule order."""
+    rules = load_yaml("rules.yml")
+    return dict(sorted(((rule, (int(spec["number"]), str(spec["title"])))
+                        for rule, spec in rules.items()), key=lambda kv: (kv[1][0], kv[0])))

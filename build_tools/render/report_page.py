@@ -8,14 +8,12 @@ checks them in strict mode.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-import yaml
 
-from .. import headline, urls
+from .. import domain, headline, urls
 from .. import record as rec
 from . import charts as charts_mod
 from . import escape, links, tables
@@ -37,28 +35,9 @@ TEMPLATE_ZH = {
 
 AGENCY_KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 
-# Rule 5 lives with the cross-year comparison, not in the parser's rule file.
-EXTRA_RULE_TITLES = {"cross_year_carryover": (5, "同一机关相邻两年：今年的“上年结转” = 去年的“结转下年度继续办理”")}
-
-
-@functools.cache
-def rule_titles() -> dict[str, tuple[int | None, str]]:
-    """rule id -> (number, Chinese title), from ``domain/rules.yml`` (the parser's rule texts)."""
-    titles = dict(EXTRA_RULE_TITLES)
-    try:
-        with open(rec.DOMAIN_DIR / "rules.yml", encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-    except OSError:
-        data = {}
-    for rule, spec in data.items():
-        if isinstance(spec, dict) and spec.get("title"):
-            titles[str(rule)] = (spec.get("number"), str(spec["title"]))
-    return titles
-
-
 def rule_label(rule: object) -> str:
     """「规则 1：表三每一列：…」 for a known rule id, else the id itself (escaped)."""
-    number, title = rule_titles().get(str(rule), (None, None))
+    number, title = domain.rule_titles().get(str(rule), (None, None))
     if title is None:
         return f"<code>{escape.text(rule)}</code>"
     prefix = f"规则 {number}：" if number else ""
