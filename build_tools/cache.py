@@ -17,14 +17,7 @@ import tempfile
 from pathlib import Path
 
 from . import PARSER_VERSION
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+from .readers import sha256_file as file_sha256
 
 
 def sidecar_hash(sidecar_path: Path | None) -> str:

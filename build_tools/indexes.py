@@ -211,7 +211,7 @@ def trend_chart(by_year: dict[int, dict[str, Any]], title: str) -> str:
     line.set_global_opts(title_opts=opts.TitleOpts(title=title),
                          tooltip_opts=opts.TooltipOpts(trigger="axis"),
                          legend_opts=opts.LegendOpts(pos_bottom="0", type_="scroll"),
-                         yaxis_opts=opts.AxisOpts(type_="value", name="件"))
+                         yaxis_opts=opts.AxisOpts(type_="value", name="件", min_interval=1))
     return _chart_json(line)
 
 
@@ -229,6 +229,8 @@ def ranking_chart(names: list[str], values: list[Any], title: str) -> str:
     # long Chinese names: cut in the axis (full names are in the table beside the chart)
     for axis in options.get("yAxis", []):
         axis.setdefault("axisLabel", {}).update(width=110, overflow="truncate")
+    for axis in options.get("xAxis", []):
+        axis["minInterval"] = 1  # whole numbers of requests
     options["grid"] = [{"left": 120, "right": 50, "top": 50, "bottom": 30}]
     return json.dumps(options, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 

@@ -138,7 +138,19 @@ def year_name(record: dict) -> str:
     return str(year) if isinstance(year, int) else "unknown"
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection); report
+# text is untrusted, so such text cells get a leading apostrophe, the usual neutralizer.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    rows = [{k: spreadsheet_safe(v) for k, v in row.items()} for row in rows]
     # object dtype keeps ints as ints and None as an empty field (no 5.0, no NaN)
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     return "\ufeff" + frame.to_csv(index=False, lineterminator="\n")

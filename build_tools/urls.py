@@ -14,6 +14,9 @@ import unicodedata
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff_-]+")
 MAX_NAME_CHARS = 40
+# Device names Windows refuses as file names, whatever the extension: a clone of the site
+# or the archive must work there too.
+_WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])$")
 
 
 def safe_name(text: str | None, fallback: str = "unnamed") -> str:
@@ -21,6 +24,8 @@ def safe_name(text: str | None, fallback: str = "unnamed") -> str:
     text = unicodedata.normalize("NFKC", text or "")
     name = _UNSAFE.sub("-", text).strip("-_")
     name = re.sub(r"-{2,}", "-", name)[:MAX_NAME_CHARS].strip("-_")
+    if _WINDOWS_RESERVED.match(name):
+        name += "_"
     return name or fallback
 
 
@@ -37,9 +42,13 @@ def report_slug(record: dict) -> str:
 
 
 def agency_key(record: dict) -> str:
-    """Identity of a reporting body across years: region path + agency name."""
+    """Identity of a reporting body across years: region path + agency name.
+
+    Joined with a control character that no name can contain after reading, so an agency
+    called ``海东市/乐都区`` is never confused with ``乐都区`` under 海东市.
+    """
     meta = record["meta"]
-    return "/".join(list(meta.get("region") or []) + [meta.get("agency") or ""])
+    return "\x1f".join(list(meta.get("region") or []) + [meta.get("agency") or ""])
 
 
 def agency_slug(record: dict) -> str:
@@ -47,9 +56,16 @@ def agency_slug(record: dict) -> str:
     return f"agencies/{safe_name(meta.get('agency'), 'unnamed-agency')}-{short_hash(agency_key(record))}"
 
 
+def region_part(name: str) -> str:
+    """One region folder name: the name itself when it is already safe, otherwise its safe
+    form plus a short hash, so names that differ only in unsafe characters stay apart."""
+    safe = safe_name(name)
+    return safe if safe == name else f"{safe}-{short_hash(name)}"
+
+
 def region_slug(region: list[str] | tuple[str, ...]) -> str:
     """``regions/青海省/海东市`` for a region path; ``regions`` for the whole country."""
-    return "/".join(["regions"] + [safe_name(part) for part in region])
+    return "/".join(["regions"] + [region_part(part) for part in region])
 
 
 def year_slug(year: int | str) -> str:

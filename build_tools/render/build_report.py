@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from .. import PARSER_VERSION, urls
+from .. import PARSER_VERSION, domain, urls
 from . import escape, links
 from .report_page import RECORD_STATUS_ZH, report_title, rule_label
 
@@ -68,7 +68,9 @@ def summarize(outcomes: list[Any], orphan_sidecars: list[str]) -> dict:
         "not_ok": not_ok,
         "duplicates": duplicates,
         "orphan_sidecars": sorted(orphan_sidecars),
-        "failing_checks_by_rule": dict(sorted(failing_by_rule.items())),
+        "failing_checks_by_rule": dict(sorted(
+            failing_by_rule.items(),
+            key=lambda kv: (domain.rule_titles().get(kv[0], (99, ""))[0], kv[0]))),
     }
 
 

@@ -49,9 +49,12 @@ def _bar(categories: list[str], series: list[tuple[str, list]], horizontal: bool
     chart.set_global_opts(
         legend_opts=opts.LegendOpts(is_show=len(series) > 1, pos_top="0"),
         tooltip_opts=opts.TooltipOpts(trigger="axis"),
+        # counts of requests and cases are whole numbers: no 0.5 ticks
         yaxis_opts=opts.AxisOpts(type_="category" if horizontal else "value",
+                                 min_interval=None if horizontal else 1,
                                  axislabel_opts=opts.LabelOpts(interval=0)),
         xaxis_opts=opts.AxisOpts(type_="value" if horizontal else "category",
+                                 min_interval=1 if horizontal else None,
                                  axislabel_opts=opts.LabelOpts(interval=0)),
     )
     if horizontal:

@@ -7,7 +7,20 @@
 (function () {
   "use strict";
 
+  // A table wider than the screen scrolls inside its container; keyboard users can only
+  // scroll it if the container takes focus (WCAG 2.1.1), so make each one a labelled region.
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap, div.archive-table, .archive-index-table").forEach(function (box) {
+      if (box.hasAttribute("tabindex")) return;
+      var caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "数据表格（可左右滚动）");
+    });
+  }
+
   function init() {
+    focusableScrollers();
     if (typeof Tablesort === "undefined") return;
     document.querySelectorAll("table[data-archive-sortable]").forEach(function (table) {
       if (table.getAttribute("data-sortable-ready") === "true") return;
