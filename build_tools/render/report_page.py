@@ -95,8 +95,10 @@ def _cell_desc(record: dict, path: str) -> str:
 def _check_item(record: dict, chk: dict, md_path: str) -> str:
     status = STATUS_ZH.get(chk.get("status"), escape.text(chk.get("status")))
     parts = [f"**{status}** · {rule_label(chk.get('rule'))}", escape.text(chk.get("message"))]
+    # A failing check names every cell it read, so a reader can trace it; for the others the
+    # cells are in the record's JSON — listing them here made half of each page's bytes.
     cells = chk.get("cells") or []
-    if cells:
+    if cells and chk.get("status") == "fail":
         parts.append("涉及单元格：" + "；".join(_cell_desc(record, c) for c in cells))
     other = chk.get("other")
     if isinstance(other, dict) and other.get("slug"):
