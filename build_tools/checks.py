@@ -46,6 +46,23 @@ def _clean(value: Number) -> Number:
     return value
 
 
+# Warning codes of the parser that mark cells as not read (a value was printed but could
+# not be placed): a rule that needs such a cell is not assessable, never failed.
+UNREAD_CODES = frozenset({"cell_positions_unknown"})
+
+
+def unread_cells(record: dict) -> set[str]:
+    return {c for w in record.get("warnings", []) if w.get("code") in UNREAD_CODES
+            for c in w.get("cells", [])}
+
+
+def _finish(rule: str, fails: list[dict], skipped: list[dict], read: list[str], r: dict) -> list[dict]:
+    """Fails and skipped parts of a rule, else one pass naming every cell read."""
+    if fails or skipped:
+        return fails + skipped
+    return [_check(rule, "pass", read, r["pass"])]
+
+
 def _check(rule: str, status: str, cells: list[str], message: str) -> dict:
     return {"rule": rule, "status": status, "cells": list(cells), "message": message}
 
@@ -54,8 +71,8 @@ def _table_state(record: dict, table: str, paths: list[str]) -> str:
     """``missing`` (not parsed), ``blank`` (every cell empty) or ``ok``."""
     if record["tables"].get(table) is None:
         return "missing"
-    if all(get_path(record, p) is None for p in paths):
-        return "blank"
+    if all(get_path(record, p) is None for p in paths) and not unread_cells(record) & set(paths):
+        return "blank"      # (cells printed but not read are not blank: each rule names them)
     return "ok"
 
 
@@ -93,10 +110,14 @@ def check_t3_balance(record: dict) -> list[dict]:
     state = _table_state(record, "T3", _all_t3_paths(record) if record["tables"].get("T3") else [])
     if state != "ok":
         return [_check("t3_balance", "not_assessable", [], r[state])]
-    out, read = [], []
+    out, read, skipped, unread = [], [], [], unread_cells(record)
     for col in T3_COLUMNS:
         paths = [f"T3.{k}.{col}" for k in ("new_received", "carried_over", "total_processed", "carried_forward")]
         new, carried, processed, forward = (get_path(record, p) for p in paths)
+        if unread & set(paths):
+            skipped.append(_check("t3_balance", "not_assessable", paths,
+                                  r["unread"].format(column=T3_COLUMN_LABELS_ZH[col])))
+            continue
         read += paths
         left, right = _clean(_n(new) + _n(carried)), _clean(_n(processed) + _n(forward))
         if left != right:
@@ -104,7 +125,7 @@ def check_t3_balance(record: dict) -> list[dict]:
                 column=T3_COLUMN_LABELS_ZH[col], new=fmt(new), carried=fmt(carried), left=fmt(left),
                 processed=fmt(processed), forward=fmt(forward), right=fmt(right),
                 diff=fmt(_clean(abs(left - right))))))
-    return out or [_check("t3_balance", "pass", read, r["pass"])]
+    return _finish("t3_balance", out, skipped, read, r)
 
 
 def check_t3_outcomes_sum(record: dict) -> list[dict]:
@@ -113,12 +134,16 @@ def check_t3_outcomes_sum(record: dict) -> list[dict]:
     if state != "ok":
         return [_check("t3_outcomes_sum", "not_assessable", [], r[state])]
     keys = t3_outcome_keys(record)
-    out, read = [], []
+    out, read, skipped, unread = [], [], [], unread_cells(record)
     for col in T3_COLUMNS:
         parts = [(k, get_path(record, f"T3.{k}.{col}")) for k in keys]
         total_path = f"T3.total_processed.{col}"
         total = get_path(record, total_path)
         paths = [f"T3.{k}.{col}" for k, _ in parts] + [total_path]
+        if unread & set(paths):
+            skipped.append(_check("t3_outcomes_sum", "not_assessable", paths,
+                                  r["unread"].format(column=T3_COLUMN_LABELS_ZH[col])))
+            continue
         read += paths
         s = _clean(sum(_n(v) for _, v in parts))
         if s != _clean(_n(total)):
@@ -126,7 +151,7 @@ def check_t3_outcomes_sum(record: dict) -> list[dict]:
             out.append(_check("t3_outcomes_sum", "fail", paths, r["fail"].format(
                 column=T3_COLUMN_LABELS_ZH[col], sum=fmt(s), parts=shown or "均为空或 0",
                 total=fmt(total), diff=fmt(_clean(abs(s - _n(total)))))))
-    return out or [_check("t3_outcomes_sum", "pass", read, r["pass"])]
+    return _finish("t3_outcomes_sum", out, skipped, read, r)
 
 
 def check_t3_row_sum(record: dict) -> list[dict]:
@@ -135,10 +160,14 @@ def check_t3_row_sum(record: dict) -> list[dict]:
     if state != "ok":
         return [_check("t3_row_sum", "not_assessable", [], r[state])]
     template = record["meta"].get("template")
-    out, read = [], []
+    out, read, skipped, unread = [], [], [], unread_cells(record)
     for f in fields_for("T3", template):
         paths = [f"T3.{f.key}.{c}" for c in T3_COLUMNS]
         values = [get_path(record, p) for p in paths]
+        if unread & set(paths):
+            skipped.append(_check("t3_row_sum", "not_assessable", paths,
+                                  r["unread"].format(row=_label(f.key))))
+            continue
         if all(v is None for v in values):
             continue
         read += paths
@@ -150,7 +179,7 @@ def check_t3_row_sum(record: dict) -> list[dict]:
             out.append(_check("t3_row_sum", "fail", paths, r["fail"].format(
                 row=_label(f.key), sum=fmt(s), parts=shown or "均为空或 0", total=fmt(total),
                 diff=fmt(_clean(abs(s - _n(total)))))))
-    return out or [_check("t3_row_sum", "pass", read, r["pass"])]
+    return _finish("t3_row_sum", out, skipped, read, r)
 
 
 def check_t4_group_sum(record: dict) -> list[dict]:
@@ -159,10 +188,14 @@ def check_t4_group_sum(record: dict) -> list[dict]:
     state = _table_state(record, "T4", all_paths if record["tables"].get("T4") else [])
     if state != "ok":
         return [_check("t4_group_sum", "not_assessable", [], r[state])]
-    out, read = [], []
+    out, read, skipped, unread = [], [], [], unread_cells(record)
     for g in T4_GROUPS:
         paths = [f"T4.{g}.{c}" for c in T4_COLUMNS]
         v = {c: get_path(record, f"T4.{g}.{c}") for c in T4_COLUMNS}
+        if unread & set(paths):
+            skipped.append(_check("t4_group_sum", "not_assessable", paths,
+                                  r["unread"].format(group=T4_GROUP_LABELS_ZH[g])))
+            continue
         read += paths
         s = _clean(sum(_n(v[c]) for c in ("upheld", "corrected", "other", "pending")))
         if s != _clean(_n(v["total"])):
@@ -170,7 +203,7 @@ def check_t4_group_sum(record: dict) -> list[dict]:
                 group=T4_GROUP_LABELS_ZH[g], upheld=fmt(v["upheld"]), corrected=fmt(v["corrected"]),
                 other=fmt(v["other"]), pending=fmt(v["pending"]), sum=fmt(s), total=fmt(v["total"]),
                 diff=fmt(_clean(abs(s - _n(v["total"])))))))
-    return out or [_check("t4_group_sum", "pass", read, r["pass"])]
+    return _finish("t4_group_sum", out, skipped, read, r)
 
 
 # --------------------------------------------------------------------------- rule 6
@@ -219,17 +252,25 @@ def check_narrative(record: dict) -> list[dict]:
     text = "\n".join(record["sections"].get(k, "") for k in record["sections"])
     figures = quoted_figures(text)
     out: list[dict] = []
+    unread = unread_cells(record)
     for fig in figures:
         sums: list[tuple[list[str], Number]] = []
+        blocked: list[str] = []
         for cells in fig["alternatives"]:
             tables = {c.split(".")[0] for c in cells}
             if any(record["tables"].get(t) is None for t in tables):
+                continue
+            if unread & set(cells):
+                blocked = list(cells)
                 continue
             values = [get_path(record, c) for c in cells]
             if all(v is None for v in values):
                 continue  # the table says nothing here: not a confident comparison
             sums.append((cells, _clean(sum(_n(v) for v in values))))
         if not sums:
+            if blocked:
+                out.append(_check("narrative_vs_table", "not_assessable", blocked, r["unread"].format(
+                    quote=fig["quote"], label=fig["label"])))
             continue
         agree = next(((cells, s) for cells, s in sums if s == fig["value"]), None)
         if agree:

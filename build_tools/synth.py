@@ -13,8 +13,16 @@ match last year, a 行政复议 总计 printed as 0, a narrative figure that con
 table, blank cells instead of 0, label typos, labels split over lines.
 
 Deterministic: the same ``--count`` and ``--seed`` give the same bytes.  Rendering is
-separate from planning (``plan`` -> ``ReportSpec`` -> a writer from ``WRITERS``), so other
-formats (PDF, HTML, DOCX) can be added as writers of the same specs.
+separate from planning (``plan`` -> ``ReportSpec`` -> a writer from ``WRITERS``): besides
+the text layout of the seeds, a spec can be written as a Word file (``docx``, real merged
+cells, running head, ``- N -`` footer), a saved web page (``html``, ``html_gbk``: site
+chrome around the article) or a PDF (``pdf``: the Word file through LibreOffice headless;
+needs ``soffice``).  ``--variant`` (``VARIANTS``) prints the layout mess of real
+publications in those formats (T3 across a page break, vertical labels, header line
+breaks, typos, a three-row T4 header, tables without rules, wrapped numbers, full-width
+digits, 元, blank cells, the collapsed （六） row); ``to_record`` gives the truth, which
+``benchmarks/accuracy.py`` compares with the parser's reading.  PDF bytes carry
+LibreOffice's own timestamps: their text and tables are deterministic, their bytes not.
 """
 
 from __future__ import annotations
@@ -45,6 +53,17 @@ PLACES: dict[str, dict[str, tuple[str, ...]]] = {
               "绵阳市": ("涪城区", "游仙区", "江油市", "三台县")},
     "广东省": {"广州市": ("越秀区", "天河区", "番禺区", "从化区"),
               "深圳市": ("福田区", "南山区", "宝安区", "龙岗区")},
+}
+# More real places, used only when an archive larger than PLACES can hold is asked for
+# (a national-scale benchmark), so smaller archives stay byte-identical.
+MORE_PLACES: dict[str, dict[str, tuple[str, ...]]] = {
+    "山东省": {"济南市": ("历下区", "市中区", "槐荫区", "天桥区", "历城区"),
+              "青岛市": ("市南区", "市北区", "黄岛区", "崂山区", "李沧区"),
+              "烟台市": ("芝罘区", "福山区", "牟平区", "莱山区")},
+    "湖北省": {"武汉市": ("江岸区", "江汉区", "硚口区", "汉阳区", "武昌区"),
+              "宜昌市": ("西陵区", "伍家岗区", "点军区", "夷陵区")},
+    "河南省": {"郑州市": ("中原区", "二七区", "金水区", "惠济区", "新郑市"),
+              "洛阳市": ("老城区", "西工区", "涧西区", "偃师区")},
 }
 CITY_DEPARTMENTS = ("教育局", "公安局", "民政局", "自然资源和规划局", "生态环境局",
                     "住房和城乡建设局", "交通运输局", "卫生健康委员会", "市场监督管理局",
@@ -130,10 +149,11 @@ class _Body:
     scale: int          # typical requests per year
 
 
-def bodies(rng: random.Random) -> list[_Body]:
+def bodies(rng: random.Random, more: bool = False) -> list[_Body]:
     """Every reporting body of the slice, in a fixed, shuffled order."""
     out: list[_Body] = []
-    for prov, cities in PLACES.items():
+    places = {**PLACES, **MORE_PLACES} if more else PLACES
+    for prov, cities in places.items():
         for city, counties in cities.items():
             out.append(_Body(f"{city}人民政府", "government", [prov, city], 120))
             for d in CITY_DEPARTMENTS:
@@ -224,9 +244,13 @@ def plan(count: int, seed: int = 0) -> list[ReportSpec]:
     """
     rng = random.Random(seed)
     pool = bodies(rng)
+    more = count > len(pool) * len(YEARS)
+    if more:
+        rng = random.Random(seed)
+        pool = bodies(rng, more=True)
     need = count / len(pool)
-    lo = min(len(YEARS), max(2, round(need) - 1))
-    hi = min(len(YEARS), max(lo, 4, round(need) + 1))
+    lo = min(len(YEARS), max(2, round(need) - 1) + more)
+    hi = min(len(YEARS), max(lo, 4, round(need) + 1 + more))
     specs: list[ReportSpec] = []
     for body in pool:
         if len(specs) >= count:
@@ -457,12 +481,685 @@ def write_txt(spec: ReportSpec, out: Path) -> list[Path]:
     return [path, side]
 
 
+
+
+# ----------------------------------------------------------------------------- layout variants
+#
+# Published reports are PDFs, Word files and web pages, and their tables carry the mess of
+# real publishing (REPORT_FORMAT "Cells").  A spec is first laid out as format-neutral
+# blocks (headings, paragraphs, tables whose cells carry rowspan/colspan); each writer
+# (docx, html, pdf) prints those blocks.  The layout mess is named in ``spec.mess``:
+#
+#   page_break      T3 broken across a page: no repeated header, the part on the new page
+#                   starts with a blank-labelled row; page number and running head between
+#   vertical_label  三、本年度办理结果 printed one character per line
+#   header_breaks   header cells with line breaks (商业\n企业)
+#   typos           label typos (其他法律行政止公开, 本年度止件数, 补正后申请内容仍不 明确)
+#   t4_header3      T4 with a three-row header (行政诉讼 over its two groups)
+#   unruled         tables without rules (only the text layout to go on)
+#   narrow          narrow value columns: numbers wrap inside their cell
+#   fullwidth       full-width digits (１２)
+#   yuan            money in 元 instead of 万元
+#   blank_zeros     0 printed as a blank cell
+#   collapsed_other （六）其他处理 as one row in a 2021-template table
+#
+# The 2019 template comes from the year (2019, 2020).
+
+LAYOUT_MESS = ("page_break", "vertical_label", "header_breaks", "typos", "t4_header3",
+               "unruled", "narrow", "fullwidth", "yuan", "blank_zeros", "collapsed_other")
+# Named sets of mess, for benchmarks and tests: each variant one kind of mess, "mixed" a
+# deterministic random mixture per report.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "plain": (),
+    "page_break": ("page_break",),
+    "vertical_label": ("vertical_label", "header_breaks"),
+    "typos": ("typos",),
+    "t4_header3": ("t4_header3",),
+    "unruled": ("unruled",),
+    "unruled_blank": ("unruled", "blank_zeros"),
+    "unruled_page_break": ("unruled", "page_break", "vertical_label"),
+    # everything a text layout can hide at once
+    "worst": ("unruled", "page_break", "vertical_label", "header_breaks", "typos",
+              "fullwidth", "blank_zeros"),
+    "narrow": ("narrow",),
+    "fullwidth": ("fullwidth",),
+    "yuan": ("yuan",),
+    "blank_zeros": ("blank_zeros",),
+    "collapsed_other": ("collapsed_other",),
+    "mixed": (),
+}
+# Mess a "mixed" report may draw (unruled stays a variant of its own: it changes what
+# a reader can know, which the other kinds of mess do not).
+_MIXABLE = ("page_break", "vertical_label", "header_breaks", "typos", "t4_header3",
+            "narrow", "fullwidth", "yuan", "blank_zeros", "collapsed_other")
+
+
+def with_variant(spec: ReportSpec, variant: str) -> ReportSpec:
+    """A copy of ``spec`` carrying the layout mess of ``variant``; the truth (cells) is
+    changed where the mess changes what is printed (blanks for 0, one （六） row)."""
+    import copy
+
+    out = copy.deepcopy(spec)
+    if variant == "mixed":
+        rng = random.Random(f"mixed|{spec.agency}|{spec.year}")
+        mess = [m for m in _MIXABLE if rng.random() < 0.3]
+        if len(mess) < 2:
+            mess = sorted(rng.sample(_MIXABLE, 2), key=_MIXABLE.index)
+    else:
+        mess = list(VARIANTS[variant])
+    out.mess = [m for m in out.mess if m not in ("typos", "blank_zeros")] + mess
+    if "blank_zeros" in mess:
+        _blank_zeros(out.t3)
+        _blank_zeros(out.t4)
+        out.t2 = {k: (None if v == 0 else v) for k, v in out.t2.items()}
+    if "collapsed_other" in mess and out.template == "2021":
+        other = out.t3["other_total"]
+        for col in T3_COLUMNS:
+            parts = [out.t3[k][col] for k in ("other.no_correction", "other.unpaid_fee", "other.other")]
+            other[col] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+            for k in ("other.no_correction", "other.unpaid_fee", "other.other"):
+                out.t3[k][col] = None
+    return out
+
+
+@dataclass(frozen=True)
+class LCell:
+    """A table cell as laid out: its text (``\\n`` where the cell breaks a line) and spans."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str                                  # title | heading | para | table | furniture | pagebreak | sign
+    text: str = ""
+    rows: tuple[tuple[LCell, ...], ...] = ()
+    widths_cm: tuple[float, ...] = ()
+
+
+_FULLWIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+
+
+def _cellnum(v: Any, spec: ReportSpec, money: bool = False) -> str:
+    if v is None:
+        return ""
+    if money and "yuan" in spec.mess:
+        from decimal import Decimal
+
+        text = format(Decimal(str(v)) * 10000, "f")
+        text = (text.rstrip("0").rstrip(".") if "." in text else text) + "元"
+    else:
+        text = _num(v)
+        if money and spec.year % 2:
+            text += "万元"           # some reports repeat the unit in the cell
+    if "fullwidth" in spec.mess:
+        text = text.translate(_FULLWIDTH)
+    if "narrow" in spec.mess and len(text) >= 3:
+        text = text[: len(text) // 2] + "\n" + text[len(text) // 2:]
+    return text
+
+
+def _lbl(text: str, spec: ReportSpec) -> str:
+    if "typos" in spec.mess and text in TYPOS:
+        return TYPOS[text]
+    return text
+
+
+def _hdr(text: str, spec: ReportSpec) -> str:
+    """A header cell, wrapped by hand where the template's narrow columns wrap it."""
+    if "header_breaks" in spec.mess and len(text) >= 4:
+        return text[: len(text) // 2] + "\n" + text[len(text) // 2:]
+    return text
+
+
+def _t2_block(spec: ReportSpec) -> Block:
+    t, C, n = spec.t2, LCell, lambda k, m=False: _cellnum(spec.t2[k], spec, m)
+    rows: list[tuple[LCell, ...]]
+    if spec.template == "2021":
+        rows = [
+            (C("第二十条第（一）项", 1, 4),),
+            (C("信息内容"), C("本年制发件数"), C(_lbl("本年废止件数", spec)), C("现行有效件数")),
+            (C("规章"), C(n("regulations.issued")), C(n("regulations.repealed")), C(n("regulations.in_force"))),
+            (C("行政规范性文件"), C(n("normative_documents.issued")), C(n("normative_documents.repealed")),
+             C(n("normative_documents.in_force"))),
+            (C("第二十条第（五）项", 1, 4),),
+            (C("信息内容"), C("本年处理决定数量", 1, 3)),
+            (C("行政许可"), C(n("licensing.decisions"), 1, 3)),
+            (C("第二十条第（六）项", 1, 4),),
+            (C("信息内容"), C("本年处理决定数量", 1, 3)),
+            (C("行政处罚"), C(n("punishment.decisions"), 1, 3)),
+            (C("行政强制"), C(n("coercion.decisions"), 1, 3)),
+            (C("第二十条第（八）项", 1, 4),),
+            (C("信息内容"), C("本年收费金额（单位：万元）" if "yuan" not in spec.mess else "本年收费金额", 1, 3)),
+            (C("行政事业性收费"), C(n("fees.amount", True), 1, 3)),
+        ]
+    else:
+        rows = [
+            (C("第二十条第（一）项", 1, 4),),
+            (C("信息内容"), C("本年新制作数量"), C("本年新公开数量"), C("对外公开总数量")),
+            (C("规章"), C(n("regulations.made")), C(n("regulations.published")), C(n("regulations.total_published"))),
+            (C("规范性文件"), C(n("normative_documents.made")), C(n("normative_documents.published")),
+             C(n("normative_documents.total_published"))),
+            (C("第二十条第（五）项", 1, 4),),
+            (C("信息内容"), C("上一年项目数量"), C("本年增/减"), C("处理决定数量")),
+            (C("行政许可"), C(n("licensing.previous_items")), C(n("licensing.change")), C(n("licensing.decisions"))),
+            (C("其他对外管理服务事项"), C(n("other_services.previous_items")), C(n("other_services.change")),
+             C(n("other_services.decisions"))),
+            (C("第二十条第（六）项", 1, 4),),
+            (C("信息内容"), C("上一年项目数量"), C("本年增/减"), C("处理决定数量")),
+            (C("行政处罚"), C(n("punishment.previous_items")), C(n("punishment.change")), C(n("punishment.decisions"))),
+            (C("行政强制"), C(n("coercion.previous_items")), C(n("coercion.change")), C(n("coercion.decisions"))),
+            (C("第二十条第（八）项", 1, 4),),
+            (C("信息内容"), C("上一年项目数量"), C("本年增/减", 1, 2)),
+            (C("行政事业性收费"), C(n("fees.previous_items")), C(n("fees.change"), 1, 2)),
+            (C("第二十条第（九）项", 1, 4),),
+            (C("信息内容"), C("采购项目数量"), C("采购总金额", 1, 2)),
+            (C("政府集中采购"), C(n("procurement.items")), C(n("procurement.amount", True), 1, 2)),
+        ]
+    return Block("table", rows=tuple(rows), widths_cm=(4.6, 3.6, 3.6, 3.6))
+
+
+def _t3_plan(spec: ReportSpec) -> list[tuple[str, str, str | None]]:
+    """(row key, group label, item label) of the outcome rows as printed."""
+    keys = [k for k in t3_row_keys(spec.template)
+            if k not in ("new_received", "carried_over", "carried_forward")]
+    collapsed = spec.template == "2019" or "collapsed_other" in spec.mess
+    keys = [k for k in keys if not (k.startswith("other.") and collapsed)
+            and not (k == "other_total" and not collapsed)]
+    out = []
+    for k in keys:
+        labels = T3_LABELS[k]
+        group = labels[1]
+        item = labels[2] if len(labels) > 2 and labels[2] else None
+        out.append((k, group, item))
+    return out
+
+
+def _t3_blocks(spec: ReportSpec, rng: random.Random) -> list[Block]:
+    C = LCell
+    vals = lambda key: tuple(C(_cellnum(spec.t3[key][c], spec)) for c in T3_COLUMNS)  # noqa: E731
+    h = lambda s: _hdr(s, spec)  # noqa: E731
+    header = [
+        (C("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), C("申请人情况", 1, 7)),
+        (C(h("自然人"), 2, 1), C("法人或其他组织", 1, 5), C("总计", 2, 1)),
+        (C(h("商业企业")), C(h("科研机构")), C(h("社会公益组织")), C(h("法律服务机构")), C("其他")),
+    ]
+    body = [
+        (C(T3_LABELS["new_received"][0], 1, 3), *vals("new_received")),
+        (C(T3_LABELS["carried_over"][0], 1, 3), *vals("carried_over")),
+    ]
+    plan_rows = _t3_plan(spec)
+    outcome_label = "三、本年度办理结果"
+    if "vertical_label" in spec.mess:
+        outcome_label = "\n".join(outcome_label)
+    outcome: list[list[LCell]] = []
+    for i, (key, group, item) in enumerate(plan_rows):
+        cells: list[LCell] = []
+        if group:
+            size = 1
+            while item and i + size < len(plan_rows) and not plan_rows[i + size][1]:
+                size += 1
+            cells.append(C(_lbl(group, spec), 1, 2) if item is None else C(_lbl(group, spec), size, 1))
+        if item is not None:
+            cells.append(C(_lbl(item, spec)))
+        outcome.append(cells + list(vals(key)))
+    tail = [(C(T3_LABELS["carried_forward"][0], 1, 3), *vals("carried_forward"))]
+    widths = (0.6, 1.7, 4.0) + ((0.75,) * 7 if "narrow" in spec.mess else (1.3,) * 7)
+    if "page_break" not in spec.mess:
+        outcome[0].insert(0, C(outcome_label, len(outcome), 1))
+        rows = header + body + [tuple(r) for r in outcome] + tail
+        return [Block("table", rows=tuple(rows), widths_cm=widths)]
+    # Break inside the outcome rows, never on a group's first row, so the first row on
+    # the new page has blank group and outcome labels (their merged cells span the break).
+    inner = [i for i, (_, g, it) in enumerate(plan_rows) if not g and it]
+    cut = rng.choice(inner)
+    first = [list(r) for r in outcome[:cut]]
+    second = [list(r) for r in outcome[cut:]]
+    start = max(i for i in range(cut) if plan_rows[i][1])
+    first[start][0] = C(first[start][0].text, cut - start, 1)
+    rest = 1
+    while cut + rest < len(plan_rows) and not plan_rows[cut + rest][1]:
+        rest += 1
+    second[0].insert(0, C("", rest, 1))
+    first[0].insert(0, C(outcome_label, len(first), 1))
+    second[0].insert(0, C("", len(second), 1))
+    part1 = header + body + [tuple(r) for r in first]
+    part2 = [tuple(r) for r in second] + tail
+    return [Block("table", rows=tuple(part1), widths_cm=widths),
+            Block("pagebreak"),
+            Block("table", rows=tuple(part2), widths_cm=widths)]
+
+
+def _t4_block(spec: ReportSpec) -> Block:
+    C = LCell
+    five = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    five_cells = tuple(C(_hdr(x, spec)) for x in five)
+    values = tuple(C(_cellnum(spec.t4[g][c], spec)) for g in T4_GROUPS for c in T4_COLUMNS)
+    if "t4_header3" in spec.mess:
+        rows = (
+            (C("行政复议", 1, 5), C("行政诉讼", 1, 10)),
+            (*(C(_hdr(x, spec), 2, 1) for x in five), C("未经复议直接起诉", 1, 5), C("复议后起诉", 1, 5)),
+            five_cells + five_cells,
+            values,
+        )
+    else:
+        rows = (
+            (C("行政复议", 1, 5), C("行政诉讼（未经复议直接起诉）", 1, 5), C("行政诉讼（复议后起诉）", 1, 5)),
+            five_cells * 3,
+            values,
+        )
+    return Block("table", rows=rows, widths_cm=(1.04,) * 15)
+
+
+def layout_blocks(spec: ReportSpec) -> list[Block]:
+    """The report as blocks, the same words and numbers as ``render_text``."""
+    rng = random.Random(f"{spec.agency}|{spec.year}|layout")
+    y = spec.year
+    received = spec.narrative_received
+    applied = (f"{y}年，全年共收到政府信息公开申请{received}件，均已按时答复。"
+               if received else f"{y}年，本机关未收到政府信息公开申请。")
+    review = spec.t4["review"]["total"]
+    filler = [
+        f"{y}年，{spec.agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实政务公开各项工作部署，"
+        "围绕中心工作，持续深化政务公开，着力提升政府工作透明度，切实保障人民群众的知情权、参与权、表达权和监督权。",
+        f"（一）主动公开。全年主动公开政府信息{rng.randint(50, 3000)}条，其中政策文件{rng.randint(5, 90)}条。"
+        "围绕财政预决算、重大建设项目、公共资源配置、社会公益事业等重点领域，及时准确发布信息，回应社会关切。",
+        f"（二）依申请公开。{applied}",
+        "（三）政府信息管理。健全信息发布审核制度，坚持“先审查、后公开”和“一事一审”原则，及时更新政府信息公开指南。",
+        "（四）平台建设。进一步优化门户网站政府信息公开专栏，完善栏目设置，加强内容保障，推动政务新媒体规范发展。",
+        "（五）监督保障。将政务公开工作纳入年度综合考核，组织开展政务公开专题培训，定期开展政府网站和政务新媒体检查。",
+    ]
+    blocks = [
+        Block("title", f"{spec.agency}{y}年政府信息公开工作年度报告"),
+        Block("para", f"本报告依据《中华人民共和国政府信息公开条例》编制，数据统计期限自{y}年1月1日起至{y}年12月31日止。"),
+        Block("heading", "一、总体情况"),
+        *(Block("para", p) for p in filler[: 2 + rng.randint(2, 4)]),
+        Block("heading", "二、主动公开政府信息情况"),
+        _t2_block(spec),
+        Block("heading", "三、收到和处理政府信息公开申请情况"),
+        *_t3_blocks(spec, rng),
+        Block("heading", "四、政府信息公开行政复议、行政诉讼情况"),
+        _t4_block(spec),
+        Block("heading", "五、存在的主要问题及改进情况"),
+        Block("para", "一是公开内容的深度和广度还需加强；二是政策解读形式较为单一。下一步将加强培训，提升公开质量。"
+              + (f"全年因政府信息公开引起行政复议{review}件。" if review else "")),
+        Block("heading", "六、其他需要报告的事项"),
+        Block("para", rng.choice(["无。", "暂无其他需要报告的事项。", "本年度未收取信息处理费。"])),
+        Block("sign", spec.agency),
+        Block("sign", f"{int(spec.published[:4])}年{int(spec.published[5:7])}月{int(spec.published[8:10])}日"),
+    ]
+    return blocks
+
+
+def _grid(rows: tuple[tuple[LCell, ...], ...]) -> list[list[tuple[str, bool]]]:
+    """Rows on a full grid: (text, starts here) per position."""
+    taken: dict[tuple[int, int], tuple[str, bool]] = {}
+    width = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken[(r + dr, c + dc)] = (cell.text, True) if (dr, dc) == (0, 0) else ("", False)
+            c += cell.colspan
+            width = max(width, c)
+    return [[taken.get((r, c), ("", False)) for c in range(width)] for r in range(len(rows))]
+
+
+def _path_for(spec: ReportSpec, ext: str) -> str:
+    return "/".join(spec.region + [str(spec.year), f"{spec.agency}.{ext}"])
+
+
+def _place(spec: ReportSpec, out: Path, ext: str, data: bytes) -> list[Path]:
+    """Write a report file and its ``.yml`` sidecar (as ``build_tools add`` would)."""
+    path = out / _path_for(spec, ext)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    side = path.with_suffix(".yml")
+    side.write_text(sidecar_text(spec), encoding="utf-8", newline="\n")
+    return [path, side]
+
+
+# ----------------------------------------------------------------------------- docx writer
+
+_CJK_FONT = "Noto Serif CJK SC"
+
+
+def docx_bytes(spec: ReportSpec) -> bytes:
+    """The report as a Word file: real merged cells, running head, ``- N -`` footer."""
+    import datetime as _dt
+    import io
+
+    import docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    d = docx.Document()
+    normal = d.styles["Normal"]
+    normal.font.name = _CJK_FONT
+    normal.font.size = Pt(12)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), _CJK_FONT)
+    sec = d.sections[0]
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.left_margin = sec.right_margin = Cm(2.6)
+    sec.top_margin, sec.bottom_margin = Cm(3.0), Cm(2.6)
+    head = sec.header.paragraphs[0]
+    head.text = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot = sec.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("- ")
+    run = foot.add_run()
+    for tag, attr in (("w:fldChar", "begin"), ("w:instrText", None), ("w:fldChar", "separate")):
+        el = OxmlElement(tag)
+        if attr:
+            el.set(qn("w:fldCharType"), attr)
+        else:
+            el.set(qn("xml:space"), "preserve")
+            el.text = "PAGE"
+        run._r.append(el)
+    t_el = OxmlElement("w:t")
+    t_el.text = "1"
+    run._r.append(t_el)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+    foot.add_run(" -")
+
+    def para(text: str, *, center: bool = False, right: bool = False, bold: bool = False,
+             size: int = 12) -> None:
+        p = d.add_paragraph()
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif right:
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        else:
+            p.paragraph_format.first_line_indent = Pt(size * 2)
+        r = p.add_run(text)
+        r.bold = bold
+        r.font.size = Pt(size)
+
+    for b in layout_blocks(spec):
+        if b.kind == "title":
+            para(b.text, center=True, bold=True, size=18)
+        elif b.kind == "heading":
+            para(b.text, bold=True)
+        elif b.kind == "para":
+            para(b.text)
+        elif b.kind == "sign":
+            para(b.text, right=True)
+        elif b.kind == "pagebreak":
+            d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif b.kind == "table":
+            full = _grid(b.rows)
+            t = d.add_table(rows=len(full), cols=len(full[0]))
+            if "unruled" not in spec.mess:
+                t.style = "Table Grid"
+            t.alignment = WD_TABLE_ALIGNMENT.CENTER
+            t.autofit = False
+            for gc, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), b.widths_cm):
+                gc.set(qn("w:w"), str(int(Cm(w).twips)))
+            for row in t.rows:
+                for c, cell in enumerate(row.cells):
+                    cell.width = Cm(b.widths_cm[c])
+            placed: set[tuple[int, int]] = set()
+            for r, row in enumerate(b.rows):
+                c = 0
+                for cell in row:
+                    while (r, c) in placed:
+                        c += 1
+                    top = t.cell(r, c)
+                    if cell.rowspan > 1 or cell.colspan > 1:
+                        top = top.merge(t.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+                    for dr in range(cell.rowspan):
+                        for dc in range(cell.colspan):
+                            placed.add((r + dr, c + dc))
+                    lines = cell.text.split("\n")
+                    p = top.paragraphs[0]
+                    p.paragraph_format.first_line_indent = Pt(0)
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    rr = p.add_run(lines[0])
+                    rr.font.size = Pt(9)
+                    for extra in lines[1:]:
+                        rr.add_break()
+                        rr = p.add_run(extra)
+                        rr.font.size = Pt(9)
+                    c += cell.colspan
+    fixed = _dt.datetime(2024, 1, 1)          # python-docx stamps the clock otherwise
+    d.core_properties.created = fixed
+    d.core_properties.modified = fixed
+    d.core_properties.author = "synth"
+    d.core_properties.last_modified_by = "synth"
+    buf = io.BytesIO()
+    d.save(buf)
+    return _stable_zip(buf.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Re-pack a zip with fixed member times, so equal content gives equal bytes."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_docx(spec: ReportSpec, out: Path) -> list[Path]:
+    return _place(spec, out, "docx", docx_bytes(spec))
+
+
+# ----------------------------------------------------------------------------- html writer
+
+_HTML_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="{charset}">
+<title>{title}_{site}</title>
+<script>var _hmt = _hmt || []; window.siteConfig = {{"search": "/search/"}};</script>
+<style>.nav li {{ float: left; }}</style>
+</head>
+<body>
+<div class="top-bar">欢迎访问{site}门户网站 <a href="/">无障碍浏览</a> <a href="/">长者模式</a></div>
+<header class="head"><form class="search" action="/search/"><input name="q"><button>搜索</button></form></header>
+<nav class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li><li><a href="/zwfw/">政务服务</a></li><li><a href="/hdjl/">互动交流</a></li></ul></nav>
+<div class="main">
+<div class="left-side"><h3>政府信息公开</h3><ul><li><a href="/zfxxgk/zn/">政府信息公开指南</a></li><li><a href="/zfxxgk/nb/">政府信息公开年报</a></li><li><a href="/zfxxgk/ysq/">依申请公开</a></li></ul></div>
+<div class="right-content">
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zfxxgk/">政府信息公开</a> &gt; <a href="/zfxxgk/nb/">年报</a></div>
+<div class="article">
+<h1 class="article-title">{title}</h1>
+<div class="article-info"><span>发布日期：{date}</span> <span>来源：{site}</span> <span>字号：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a></span></div>
+<div class="article-content" id="zoom">
+{body}
+</div>
+<div class="article-tools"><a href="javascript:window.print()">打印本页</a> <a href="javascript:window.close()">关闭窗口</a></div>
+</div>
+</div>
+</div>
+<footer class="footer"><p>主办单位：{site}办公室</p><p>网站标识码：0000000000　<a href="/">网站地图</a></p></footer>
+</body>
+</html>
+"""
+
+
+def _html_cell_text(text: str) -> str:
+    import html as _html
+
+    return "<br>".join(_html.escape(line) for line in text.split("\n")) if text else "&nbsp;"
+
+
+def _html_table(b: Block, spec: ReportSpec) -> str:
+    import html as _html
+
+    if "unruled" in spec.mess:
+        # A table pasted as text: one paragraph per row, cells apart by runs of spaces;
+        # merged and blank cells leave nothing behind.
+        lines = []
+        for row in _grid(b.rows):
+            texts = [t.replace("\n", "") for t, _ in row if t]
+            lines.append('<p style="text-indent:0">' + "&nbsp;&nbsp;&nbsp;&nbsp;".join(
+                _html.escape(t) for t in texts) + "</p>")
+        return "\n".join(lines)
+    out = ['<table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse" width="600"><tbody>']
+    for row in b.rows:
+        tds = []
+        for cell in row:
+            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
+                    (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+            tds.append(f'<td{attrs}><p style="text-align:center"><span style="font-size:12px">'
+                       f'{_html_cell_text(cell.text)}</span></p></td>')
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def html_bytes(spec: ReportSpec, encoding: str = "utf-8") -> bytes:
+    """A saved government web page: site chrome around the article, GBK or UTF-8."""
+    import html as _html
+
+    body: list[str] = []
+    title = ""
+    page_no = 2
+    for b in layout_blocks(spec):
+        if b.kind == "title":
+            title = b.text
+        elif b.kind == "heading":
+            body.append(f'<p style="text-indent:2em"><strong>{_html.escape(b.text)}</strong></p>')
+        elif b.kind in ("para", "sign"):
+            align = "right" if b.kind == "sign" else "left"
+            body.append(f'<p style="text-indent:2em;text-align:{align}">{_html.escape(b.text)}</p>')
+        elif b.kind == "pagebreak":
+            # A page copied from the PDF: its page number and running head between rows.
+            body.append(f'<p style="text-align:center">- {page_no} -</p>')
+            body.append(f'<p style="text-align:center">{_html.escape(title)}</p>')
+            page_no += 1
+        elif b.kind == "table":
+            body.append(_html_table(b, spec))
+    charset = "gb2312" if encoding == "gbk" else "utf-8"
+    page = _HTML_PAGE.format(charset=charset, title=_html.escape(title), site=spec.region[-1] + "人民政府",
+                             date=spec.published, body="\n".join(body))
+    return page.encode(encoding)
+
+
+def write_html(spec: ReportSpec, out: Path) -> list[Path]:
+    return _place(spec, out, "html", html_bytes(spec, "utf-8"))
+
+
+def write_html_gbk(spec: ReportSpec, out: Path) -> list[Path]:
+    return _place(spec, out, "html", html_bytes(spec, "gbk"))
+
+
+# ----------------------------------------------------------------------------- text extraction writer
+
+def layout_text(spec: ReportSpec) -> str:
+    """The blocks as a text extraction of the published file gives them: table cells
+    apart by tabs (a merged cell's text in its first position, ``""`` in the others), or,
+    for tables without rules, by spaces only (blank cells leave no trace); a page break
+    prints the page number and the running head between the rows."""
+    out: list[str] = []
+    title = ""
+    page_no = 2
+    for b in layout_blocks(spec):
+        if b.kind == "title":
+            title = b.text
+            out += [b.text, ""]
+        elif b.kind in ("heading", "para", "sign"):
+            out.append(b.text)
+        elif b.kind == "pagebreak":
+            out += [f"- {page_no} -", "", title]
+            page_no += 1
+        elif b.kind == "table":
+            for row in _grid(b.rows):
+                texts = [t.replace("\n", "") for t, _ in row]
+                if "unruled" in spec.mess:
+                    out.append("  ".join(t for t in texts if t))
+                else:
+                    out.append("\t".join(texts))
+    return "\n".join(out) + "\n"
+
+
+def write_txt_layout(spec: ReportSpec, out: Path) -> list[Path]:
+    return _place(spec, out, "txt", layout_text(spec).encode("utf-8"))
+
+
+# ----------------------------------------------------------------------------- pdf writer
+
+def soffice() -> str | None:
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(docx_files: list[Path], outdir: Path) -> None:
+    """Convert Word files to PDF with LibreOffice headless in one run (private profile;
+    ASCII file names, which soffice handles everywhere)."""
+    import os
+    import subprocess
+    import tempfile
+
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("PDF output needs LibreOffice (soffice)")
+    with tempfile.TemporaryDirectory(prefix="synth-lo-") as profile:
+        subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)],
+                       check=True, capture_output=True, timeout=60 + 20 * len(docx_files),
+                       env={**os.environ, "HOME": profile})
+
+
+def write_pdfs(specs: list[ReportSpec], out: Path) -> list[Path]:
+    """Every spec as a PDF (docx -> LibreOffice), converted in one batch; returns the
+    PDF and sidecar of each spec in turn."""
+    import tempfile
+
+    written = []
+    with tempfile.TemporaryDirectory(prefix="synth-pdf-") as tmp:
+        tmpd = Path(tmp)
+        files = []
+        for i, spec in enumerate(specs):
+            f = tmpd / f"r{i:05d}.docx"
+            f.write_bytes(docx_bytes(spec))
+            files.append(f)
+        for start in range(0, len(files), 40):
+            docx_to_pdf(files[start:start + 40], tmpd)
+        for i, spec in enumerate(specs):
+            written += _place(spec, out, "pdf", (tmpd / f"r{i:05d}.pdf").read_bytes())
+    return written
+
+
+def write_pdf(spec: ReportSpec, out: Path) -> list[Path]:
+    return write_pdfs([spec], out)
+
+
 # Other formats plug in here: a writer takes a spec and the archive root.
-WRITERS: dict[str, Writer] = {"txt": write_txt}
+WRITERS: dict[str, Writer] = {"txt": write_txt, "txt_layout": write_txt_layout,
+                              "docx": write_docx, "html": write_html,
+                              "html_gbk": write_html_gbk, "pdf": write_pdf}
 
 
-def generate(count: int, out: Path, seed: int = 0, fmt: str = "txt") -> list[ReportSpec]:
+def generate(count: int, out: Path, seed: int = 0, fmt: str = "txt",
+             variant: str | None = None) -> list[ReportSpec]:
+    """Write ``count`` reports; ``variant`` (a key of ``VARIANTS``) sets their layout mess
+    (the writers other than txt print it)."""
     specs = plan(count, seed)
+    if variant is not None:
+        specs = [with_variant(s, variant) for s in specs]
+    if fmt == "pdf":
+        write_pdfs(specs, out)      # one LibreOffice run for the lot
+        return specs
     for spec in specs:
         WRITERS[fmt](spec, out)
     return specs
@@ -480,10 +1177,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="archive folder to write (like reports/)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", default="txt", choices=sorted(WRITERS))
+    p.add_argument("--variant", choices=sorted(VARIANTS),
+                   help="layout mess of the published formats (default: none beyond the text mess)")
     p.add_argument("--manifest", help="also write a JSON list of what each file contains "
                    "(keep it outside --out: the build reads every file there)")
     args = p.parse_args(argv)
-    specs = generate(args.count, Path(args.out), args.seed, args.format)
+    specs = generate(args.count, Path(args.out), args.seed, args.format, args.variant)
     if args.manifest:
         Path(args.manifest).write_text(
             json.dumps(manifest(specs), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

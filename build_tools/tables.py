@@ -32,6 +32,8 @@ _ROW_MARKER = re.compile(r"[一二三四五六七八九十]+、|\([一二三四�
 _UNIT_JOIN = re.compile(r"(\d)\s+(万元|元)(?![\u3400-\u9fff])")
 T4_COLUMN_HEADER = r"维持|纠正|其他|尚未|审结|总计|合计"
 T3_WIDTH = len(T3_COLUMNS)
+# Warning code for cells whose printed value could not be placed (checks skip them).
+POSITIONS_UNKNOWN = "cell_positions_unknown"
 T4_WIDTH = len(T4_GROUPS) * len(T4_COLUMNS)
 
 
@@ -50,9 +52,10 @@ class Unit:
 
     label: str
     values: list[Cell]
-    tabular: bool          # came from a tab/real-table row (positions are reliable)
+    tabular: bool          # came from a row of cells (tabs, a real table, gaps between words)
     group: str | None = None
     tail: str = ""
+    positional: bool = True  # each value stands in its column (blank cells kept)
 
     @property
     def norm(self) -> str:
@@ -118,20 +121,132 @@ def _split_tail(label: str) -> tuple[str, str]:
     return norm[:m.start()], norm[m.start():]
 
 
-def _tab_unit(row: Row, width: int) -> Unit | None:
+def _label_indexes(cells: list[str]) -> list[int]:
+    return [i for i, c in enumerate(cells) if c.strip() and parse_number(c) is None]
+
+
+FrameKey = tuple[str, int | None, int, int]
+
+
+def _frame_key(row: Row, label_idx: list[int]) -> FrameKey:
+    """Rows printed alike: same source and table, same last label cell, same length."""
+    return (row.source, row.table_id, label_idx[-1] if label_idx else -1, len(row.cells))
+
+
+@dataclass
+class Frames:
+    """Value-column starts per kind of row, and each table's habitual trailing blanks
+    (text extractions often end every line with a tab: that blank means nothing)."""
+
+    starts: dict[FrameKey, int]
+    trailing: dict[FrameKey, int]
+
+    def get(self, key: FrameKey) -> int | None:
+        return self.starts.get(key)
+
+
+def _trailing_blanks(cells: list[str]) -> int:
+    n = 0
+    while n < len(cells) and not cells[len(cells) - 1 - n].strip():
+        n += 1
+    return n
+
+
+def habitual_trailing(rows: list[Row]) -> dict[FrameKey, int]:
+    """Fewest trailing blank cells among the rows printed alike that print numbers."""
+    out: dict[FrameKey, int] = {}
+    for row in rows:
+        if len(row.cells) < 2 or sum(1 for c in row.cells if _is_value_token(c.strip())) < 2:
+            continue
+        cells = list(row.cells)
+        key = _frame_key(row, _label_indexes(cells))
+        n = _trailing_blanks(cells)
+        out[key] = min(out.get(key, n), n)
+    return out
+
+
+def value_frames(rows: list[Row], width: int) -> dict[FrameKey, int]:
+    """Where the value columns start, learned from the rows that show it.
+
+    A row whose last cells are blank (总计 left empty) cannot say by itself where its
+    values stand: trailing and leading blanks look alike.  A row printed the same way
+    (same label cell, same number of cells, same table) that prints all ``width`` values,
+    or whose very last cell is a number (its 总计), tells it.  Keys with conflicting
+    starts are left out.
+    """
+    starts: dict[FrameKey, set[int]] = {}
+    for row in rows:
+        if len(row.cells) < 2 and row.source != "table":
+            continue
+        cells = list(row.cells)
+        label_idx = _label_indexes(cells)
+        first = label_idx[-1] + 1 if label_idx else 0
+        end = len(cells)
+        while end and not cells[end - 1].strip():
+            end -= 1
+        start = end - width
+        if start < first or any(cells[i].strip() for i in range(first, start)):
+            continue
+        values = [c.strip() for c in cells[start:end]]
+        full = all(_is_value_token(c) for c in values)
+        # A row whose very last cell holds a number ends at the 总计 column.
+        anchored = end == len(cells) and all(not c or _is_value_token(c) for c in values)
+        if full or anchored:
+            starts.setdefault(_frame_key(row, label_idx), set()).add(start)
+    return {k: next(iter(v)) for k, v in starts.items() if len(v) == 1}
+
+
+def _tab_unit(row: Row, width: int, frames: Frames | None = None) -> Unit | None:
     cells = list(row.cells)
-    label_idx = [i for i, c in enumerate(cells) if c.strip() and parse_number(c) is None]
+    label_idx = _label_indexes(cells)
     label = "".join(cells[i].strip() for i in label_idx)
-    # Without a label, a leading empty cell is the (blank) label column.
-    raw_values = cells[label_idx[-1] + 1:] if label_idx else cells[1:] if not cells[0].strip() else cells
-    while raw_values and not raw_values[-1].strip():
-        raw_values.pop()
-    while len(raw_values) > width and not raw_values[0].strip():
-        raw_values.pop(0)
+    start = frames.get(_frame_key(row, label_idx)) if frames else None
+    ambiguous = False
+    region: list[str] = []
+    framed = start is not None and not any(c.strip() for c in cells[start + width:]) \
+        and all(i < start for i in label_idx)
+    if framed:
+        assert start is not None
+        raw_values = cells[start:start + width]
+        while raw_values and not raw_values[-1].strip():
+            raw_values.pop()
+    else:
+        # Without a label, a leading empty cell is the (blank) label column.
+        raw_values = cells[label_idx[-1] + 1:] if label_idx else cells[1:] if not cells[0].strip() else cells
+        region = list(raw_values)
+        trailing = 0
+        while raw_values and not raw_values[-1].strip():
+            raw_values.pop()
+            trailing += 1
+        leading = False
+        while len(raw_values) > width and not raw_values[0].strip():
+            raw_values.pop(0)
+            leading = True
+        # Blanks cut at both ends (beyond the table's habitual trailing tab): whether the
+        # row ends at 总计 or stops short of it is unknown, and no row printed alike
+        # shows where its columns are.
+        habit = frames.trailing.get(_frame_key(row, label_idx), 0) if frames else 0
+        ambiguous = frames is not None and trailing > habit and leading \
+            and any(not c.strip() for c in raw_values)
     values = [parse_number(c) or Cell(None, None, c) for c in raw_values]
     if not label and not values:
         return None
-    return Unit(label=label, values=values, tabular=True)
+    return Unit(label=label, values=values, tabular=True,
+                positional=framed or (_positional(row, region, width) and not ambiguous))
+
+
+def _positional(row: Row, region: list[str], width: int) -> bool:
+    """Whether the cells of a row stand in their columns (``region``: the cells after
+    the label, trailing blanks included).
+
+    A real table row (HTML, Word, ruled PDF) and a tab-separated text line keep a blank
+    cell as ``""``.  A line cut into cells by the gaps between words (a PDF table drawn
+    without rules) loses its blank cells: with fewer values than columns and no blank
+    kept, nothing tells which columns the values belong to.
+    """
+    if row.source == "table" or len(region) >= width:
+        return True
+    return any(not c.strip() for c in region)
 
 
 def _text_tokens(row: Row) -> tuple[str, list[Cell], str]:
@@ -148,17 +263,49 @@ def _text_tokens(row: Row) -> tuple[str, list[Cell], str]:
     return "".join(tokens[:first]), values, "".join(tokens[last + 1:])
 
 
-def make_units(rows: list[Row], width: int, split_tails: bool) -> list[Unit]:
-    """Cut table rows into units.  ``width`` is the number of value columns."""
+def _marker_level(marker: str) -> int:
+    """一、 -> 1, (一) -> 2, 1. -> 3: the depth of a T3 row marker."""
+    return 1 if marker.endswith("、") else 2 if marker.startswith("(") else 3
+
+
+def _starts_sibling_row(pending: str, label: str) -> bool:
+    """``label`` opens a row at the level of (or above) the last row marker in the
+    pending text, so the pending text is a row of its own (a heading such as
+    三、本年度办理结果 followed by its first sub-row （一） is not)."""
+    if not pending:
+        return False
+    new = _ROW_MARKER.match(norm_text(label))
+    old = list(_ROW_MARKER.finditer(norm_text(pending)))
+    return bool(new and old) and _marker_level(new.group(0)) <= _marker_level(old[-1].group(0))
+
+
+def _flush_blank_row(units: list[Unit], pending: str) -> str:
+    """Pending label text that holds a row marker, followed by a line with a new row
+    marker, is a row printed without any number (its blank cells left no trace), not
+    the start of the next row's label: make it a unit of its own.  Returns ""."""
+    tail, rest = _split_tail(pending)
+    if units and tail:
+        units[-1].tail += tail
+    units.append(Unit(label=rest, values=[], tabular=False, positional=False))
+    return ""
+
+
+def make_units(rows: list[Row], width: int, split_tails: bool,
+               align_columns: bool = False) -> list[Unit]:
+    """Cut table rows into units.  ``width`` is the number of value columns;
+    ``align_columns`` places each row's values by the rows printed alike (T3)."""
     units: list[Unit] = []
     pending = ""
+    frames = Frames(value_frames(rows, width), habitual_trailing(rows)) if align_columns else None
     for row in rows:
         if row.is_blank:
             continue
         if len(row.cells) > 1 or row.source == "table":
-            unit = _tab_unit(row, width)
+            unit = _tab_unit(row, width, frames)
             if unit is None:
                 continue
+            if split_tails and _starts_sibling_row(pending, unit.label):
+                pending = _flush_blank_row(units, pending)
             if split_tails and units:
                 tail, rest = _split_tail(pending + unit.label)
                 pending = ""
@@ -174,6 +321,8 @@ def make_units(rows: list[Row], width: int, split_tails: bool) -> list[Unit]:
             units.append(unit)
             continue
         label, values, after = _text_tokens(row)
+        if split_tails and _starts_sibling_row(pending, label):
+            pending = _flush_blank_row(units, pending)
         if not values:
             pending += label
             continue
@@ -183,7 +332,7 @@ def make_units(rows: list[Row], width: int, split_tails: bool) -> list[Unit]:
         if split_tails and units:
             tail, text = _split_tail(text)
             units[-1].tail += tail
-        units.append(Unit(label=text, values=values, tabular=False))
+        units.append(Unit(label=text, values=values, tabular=False, positional=False))
         pending = ""
         if after:
             units[-1].tail += after
@@ -283,15 +432,15 @@ def _t3_values(unit: Unit, key: str, record: dict) -> dict[str, Any]:
                     f"取前六个为申请人各列、最后一个为总计。",
                     [f"{path}.{c}" for c in T3_COLUMNS])
         values = values[:len(T3_APPLICANT_COLUMNS)] + [values[-1]]
-    elif len(values) < T3_WIDTH and values and not unit.tabular:
-        if len(values) == 1:
-            add_warning(record, "t3_row_short",
-                        f"表三“{unit.label}”一行只有 1 个数，记为总计，其余列为空。", [f"{path}.total"])
-            values = [Cell(None)] * (T3_WIDTH - 1) + values
-        else:
-            add_warning(record, "t3_row_short",
-                        f"表三“{unit.label}”一行只有 {len(values)} 个数，少于 7 列；按印刷顺序从左填入，位置不确定。",
-                        [f"{path}.{c}" for c in T3_COLUMNS[:len(values)]])
+    elif values and not unit.positional and (len(values) < T3_WIDTH or unit.tabular):
+        # Text layout without cell positions: the blank cells vanished, so which
+        # columns the printed numbers belong to is unknown.  Never guess.
+        shown = " ".join(c.raw.strip() or "空" for c in values)
+        add_warning(record, POSITIONS_UNKNOWN,
+                    f"表三“{unit.label or key}”一行印有 {shown}，版面没有留下空白单元格的位置"
+                    f"（或空白单元格在两端）：无法判断各数属于哪一列，本行 7 个单元格记为未读取。",
+                    [f"{path}.{c}" for c in T3_COLUMNS])
+        return {col: None for col in T3_COLUMNS}
     values = values + [Cell(None)] * (T3_WIDTH - len(values))
     return {col: cell.value for col, cell in zip(T3_COLUMNS, values)}
 
@@ -324,7 +473,7 @@ def parse_t3(rows: list[Row], template: str, record: dict) -> dict | None:
     table = {r["key"]: r for r in load_csv("t3_rows.csv")}
     wanted = set(t3_row_keys(template))
     keys = [k for k in table if k in wanted]
-    units = make_units(rows, T3_WIDTH, split_tails=True)
+    units = make_units(rows, T3_WIDTH, split_tails=True, align_columns=True)
     _assign_groups(units)
     keywords = {k: table[k]["keywords"] for k in keys}
     groups = {k: table[k]["group"] for k in keys}
@@ -384,6 +533,13 @@ def parse_t2(rows: list[Row], template: str, record: dict) -> dict | None:
                         f"表二“{units[u_idx].label or row_key}”一行印有 {len(values)} 个数，"
                         f"多于 {len(cols)} 列；只取前 {len(cols)} 个。",
                         [f"T2.{row_key}.{c}" for c in cols])
+        if len(cols) > 1 and len(values) < len(cols) and not units[u_idx].positional \
+                and any(c.value is not None for c in values):
+            add_warning(record, POSITIONS_UNKNOWN,
+                        f"表二“{units[u_idx].label or row_key}”一行只印有 {len(values)} 个数，少于 "
+                        f"{len(cols)} 列，且版面没有留下空白单元格的位置：本行记为未读取。",
+                        [f"T2.{row_key}.{c}" for c in cols])
+            continue
         for col, cell in zip(cols, values):
             value = cell.value
             if (row_key, col) in money:
@@ -420,8 +576,11 @@ def parse_t4(rows: list[Row], record: dict) -> dict | None:
         if row.is_blank or not is_numeric_row(row):
             continue
         if len(row.cells) > 1 or row.source == "table":
-            tabular = True
             raw = list(row.cells)
+            inner = raw[:max((i for i, c in enumerate(raw) if c.strip()), default=-1) + 1]
+            # Gap-cut cells of a table without rules keep no blanks: positions unknown.
+            tabular = tabular or row.source == "table" or len(raw) >= T4_WIDTH \
+                or any(not c.strip() for c in inner)
             if not cells and len(positions) == T4_WIDTH and len(raw) > positions[-1]:
                 # Read the cells under the 15 header columns; anything outside them is
                 # not a T4 value (seed 001 prints an extra cell after the last column).
@@ -450,10 +609,13 @@ def parse_t4(rows: list[Row], record: dict) -> dict | None:
         if tabular:
             cells = cells + [Cell(None)] * (T4_WIDTH - len(cells))
         else:
-            add_warning(record, "t4_too_short",
-                        f"表四只有 {len(cells)} 个数，少于 15 个；按印刷顺序从左填入，位置不确定。",
-                        paths[:len(cells)])
-            cells = cells + [Cell(None)] * (T4_WIDTH - len(cells))
+            # Blank cells left no trace in the text layout: which of the 15 columns the
+            # printed numbers belong to is unknown.  Never guess.
+            shown = " ".join(c.raw.strip() for c in cells)
+            add_warning(record, POSITIONS_UNKNOWN,
+                        f"表四只印有 {len(cells)} 个数（{shown}），少于 15 个，且版面没有留下空白单元格的位置："
+                        f"无法判断各数属于哪一列，表四 15 个单元格记为未读取。", paths)
+            return t4
     for path, cell in zip(paths, cells):
         _, group, col = path.split(".")
         t4[group][col] = cell.value

@@ -185,6 +185,32 @@ def _continues(prev: _Item | None, item: _Item, between: Iterable[_Item]) -> boo
     return all(not it.is_table and len("".join(it.rows[0])) <= 40 for it in between)
 
 
+def _is_label(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and not re.fullmatch(r"[\d\s,，.．\-－+%元万件宗个项]+", t)
+
+
+def is_split_row(prev: tuple[str, ...], first: tuple[str, ...]) -> bool:
+    """The first row of a table continued on a new page is the rest of the previous
+    page's last row (a row broken by the page break: "1657" above, "180元" below) when
+    the row above has a label and this one has none, and is blank under that label.
+    A row of its own under a merged label still prints its own label (an item such as
+    "5.属于三类内部事务信息"), and a T4 value row under its header prints numbers under
+    the header's labels, so neither is joined."""
+    if len(prev) != len(first) or not any(c.strip() for c in first):
+        return False
+    labels = [i for i, c in enumerate(prev) if _is_label(c)]
+    if not labels or any(first[i].strip() for i in labels) or any(_is_label(c) for c in first):
+        return False
+    # Text only under the row's value cells (split numbers) or under its blank cells (a
+    # value set low in a tall row), never a label: the row's own label is above.
+    return True
+
+
+def join_split_row(prev: tuple[str, ...], first: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(join_cell_lines(a + "\n" + b) for a, b in zip(prev, first))
+
+
 @dataclass
 class PageScan:
     """What the pages held: rows, and the pages without any characters."""
@@ -203,6 +229,7 @@ def rows_from_pages(pages: Iterable[Any]) -> PageScan:
     n_pages = n_chars = 0
     last_table: _Item | None = None      # last table of the previous page, if it ended it
     last_id = 0
+    last_row: int | None = None          # index in rows of that table's last row
     for page in pages:
         n_pages += 1
         n_chars += len(page.chars)
@@ -224,6 +251,11 @@ def rows_from_pages(pages: Iterable[Any]) -> PageScan:
                     tid = last_id
                     table_rows = it.regrid(last_table.lefts)
                     it.lefts = last_table.lefts
+                    if table_rows and last_row is not None and \
+                            is_split_row(rows[last_row].cells, table_rows[0]):
+                        rows[last_row] = Row(join_split_row(rows[last_row].cells, table_rows[0]),
+                                             "table", rows[last_row].page, tid)
+                        table_rows = table_rows[1:]
                 else:
                     table_id += 1
                     tid = table_id
@@ -231,6 +263,7 @@ def rows_from_pages(pages: Iterable[Any]) -> PageScan:
                 first = False
                 rows.extend(Row(cells, "table", n_pages, tid) for cells in table_rows)
                 last_id = tid
+                last_row = len(rows) - 1 if table_rows else last_row
             else:
                 if first:
                     pending.append(it)
