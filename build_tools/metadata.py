@@ -22,6 +22,7 @@ import yaml
 from .document import Document
 from .domain import normalize
 from .errors import ReportError
+from .record import add_warning
 from .sections import Layout, config
 
 META_FIELDS = ("title", "agency", "agency_kind", "region", "year", "published")
@@ -156,6 +157,28 @@ def _cpca() -> Any:
     return cpca
 
 
+def _gazetteer_paths(texts: list[str]) -> list[tuple[str, ...]]:
+    """Province -> city -> county that the gazetteer finds in each text (possibly empty)."""
+    cpca = _cpca()
+    # cpca logs "无法映射" through the root logger for unknown places: not our warning.
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            frame = cpca.transform(texts)
+    finally:
+        logging.disable(previous)
+    paths = []
+    for _, row in frame.iterrows():
+        path: list[str] = []
+        for col in ("省", "市", "区"):
+            value = row.get(col)
+            if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
+                path.append(value.strip())
+        paths.append(tuple(path))
+    return paths
+
+
 @functools.cache
 def region_of(agency: str | None) -> tuple[str, ...]:
     """Province -> city -> county of the place the agency's name starts with.
@@ -164,22 +187,33 @@ def region_of(agency: str | None) -> tuple[str, ...]:
     """
     if not agency:
         return ()
-    cpca = _cpca()
-    # cpca logs "无法映射" through the root logger for unknown places: not our warning.
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            frame = cpca.transform([agency])
-    finally:
-        logging.disable(previous)
-    row = frame.iloc[0]
-    path: list[str] = []
-    for col in ("省", "市", "区"):
-        value = row.get(col)
-        if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
-            path.append(value.strip())
-    return tuple(path)
+    return _gazetteer_paths([agency])[0]
+
+
+# A place named only once may be a neighbour or a superior; the report's own place is the
+# one it keeps naming ("通过海东市政府门户网全文公开", "《海东市人民政府公报》", …).
+MIN_PLACE_MENTIONS = 2
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_PLACE_SUFFIX = re.compile(r"[省市州县区旗盟]")
+
+
+def region_from_text(text: str) -> tuple[str, ...]:
+    """The region a report keeps naming, for a report whose text never names its agency.
+
+    Counts, sentence by sentence, the place path the gazetteer resolves (a city at least);
+    the most frequent path wins if it is named at least ``MIN_PLACE_MENTIONS`` times.
+    """
+    sentences = [s for s in _SENTENCE_END.split(text) if _PLACE_SUFFIX.search(s)][:300]
+    if not sentences:
+        return ()
+    counts: dict[tuple[str, ...], int] = {}
+    for path in _gazetteer_paths(sentences):
+        if len(path) >= 2:
+            counts[path] = counts.get(path, 0) + 1
+    if not counts:
+        return ()
+    path, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))
+    return path if n >= MIN_PLACE_MENTIONS else ()
 
 
 # --------------------------------------------------------------------------- record
@@ -191,6 +225,12 @@ def infer(doc: Document, layout: Layout, record: dict) -> None:
     meta["agency"] = find_agency(layout)
     meta["agency_kind"] = agency_kind(meta["agency"])
     meta["region"] = list(region_of(meta["agency"]))
+    if not meta["agency"]:
+        meta["region"] = list(region_from_text("\n".join(layout.sections.values())))
+        if meta["region"]:
+            add_warning(record, "region_from_text",
+                        f"报告未写明发布机关；地区根据正文中反复出现的地名推断为"
+                        f"{'／'.join(meta['region'])}。", ["meta.region"])
     meta["year"] = find_year(doc, layout)
     meta["published"] = find_published(layout)
     for key in META_FIELDS:
@@ -240,8 +280,13 @@ def apply_sidecar(record: dict, sidecar: dict | None) -> None:
         if value is None or value == "" or value == []:
             continue
         if key == "source_url":
-            meta["source"]["url"] = str(value)
-            prov["source_url"] = "sidecar"
+            # Only web addresses: a javascript: or data: "URL" would be a link that runs.
+            if re.match(r"(?i)^https?://[^\s]+$", str(value).strip()):
+                meta["source"]["url"] = str(value).strip()
+                prov["source_url"] = "sidecar"
+            else:
+                add_warning(record, "bad_source_url",
+                            "元数据中的来源地址不是 http(s) 网址，已忽略。", ["meta.source.url"])
             continue
         if key == "note":
             meta["note"] = str(value)
@@ -267,6 +312,8 @@ def apply_sidecar(record: dict, sidecar: dict | None) -> None:
             if region:
                 meta["region"] = region
                 prov["region"] = "sidecar"
+                record["warnings"] = [w for w in record["warnings"]
+                                      if w.get("code") != "region_from_text"]
         if not sidecar.get("agency_kind"):
             meta["agency_kind"] = agency_kind(meta["agency"])
             prov["agency_kind"] = "sidecar"

@@ -135,3 +135,44 @@ def test_agency_after_the_year_in_the_title():
     rec = parse_document(doc_of("2022年度某某县交通运输局政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n"), None)
     assert rec["meta"]["agency"] == "某某县交通运输局"
     assert rec["meta"]["agency_kind"] == "department" and rec["meta"]["year"] == 2022
+
+
+def test_region_from_text_when_the_agency_is_never_named():
+    # Seed 000 never names its agency, but keeps naming its city (海东市政府门户网, 海东市人民政府公报).
+    from build_tools.pipeline import parse_file
+
+    record = parse_file(SEEDS_DIR / "青海省/海东市/2021/海东市人民政府.txt", sidecar=None)
+    assert record["meta"]["agency"] is None
+    assert record["meta"]["region"] == ["青海省", "海东市"]
+    assert record["meta"]["provenance"]["region"] == "text"
+    assert any(w["code"] == "region_from_text" for w in record["warnings"])
+    # once the sidecar names the agency, the region follows it and the guess is withdrawn
+    with_sidecar = parse_file(SEEDS_DIR / "青海省/海东市/2021/海东市人民政府.txt",
+                              sidecar={"agency": "海东市人民政府"})
+    assert with_sidecar["meta"]["region"] == ["青海省", "海东市"]
+    assert not any(w["code"] == "region_from_text" for w in with_sidecar["warnings"])
+
+
+def test_region_from_text_needs_repeated_mentions():
+    from build_tools.metadata import region_from_text
+
+    assert region_from_text("本年度报告通过南京市政府网站公开。") == ()
+    assert region_from_text("淮安市洪泽区持续推进。洪泽区政务公开工作。依托洪泽区政府网站。") == (
+        "江苏省", "淮安市", "洪泽区")
+    assert region_from_text("") == ()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>1</script>",
+                                 "ftp://example.org/x", "http://exa mple.org/"])
+def test_sidecar_source_url_must_be_a_web_address(url):
+    record = new_record()
+    apply_sidecar(record, {"source_url": url})
+    assert record["meta"]["source"]["url"] is None
+    assert [w["code"] for w in record["warnings"]] == ["bad_source_url"]
+
+
+def test_sidecar_source_url_kept_when_it_is_one():
+    record = new_record()
+    apply_sidecar(record, {"source_url": "https://www.haidong.gov.cn/xxgk/2022/1.html"})
+    assert record["meta"]["source"]["url"] == "https://www.haidong.gov.cn/xxgk/2022/1.html"
+    assert record["meta"]["provenance"]["source_url"] == "sidecar"

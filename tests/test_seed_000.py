@@ -29,7 +29,9 @@ def test_meta_from_text_and_sidecar(rec):
 def test_without_sidecar_agency_is_missing():
     meta = seed_record("000", with_sidecar=False)["meta"]
     assert meta["agency"] is None and meta["provenance"]["agency"] == "missing"
-    assert meta["region"] == [] and meta["year"] == 2021
+    # the region is still read from the places the text keeps naming (海东市…)
+    assert meta["region"] == ["青海省", "海东市"] and meta["provenance"]["region"] == "text"
+    assert meta["year"] == 2021
 
 
 def test_t2_bare_numbers_read_in_template_order(rec):
