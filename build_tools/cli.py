@@ -60,6 +60,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="exit non-zero if any report file could not be read (for pull requests)")
     b.add_argument("--no-cache", action="store_true", help="parse every report again")
+    b.add_argument("--timings", action="store_true",
+                   help="also print the seconds spent per stage, as one JSON line (benchmarks)")
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("add", help="file a new report into reports/ with its metadata sidecar")

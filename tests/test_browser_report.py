@@ -109,10 +109,10 @@ def test_every_report_page_loads_without_errors(served, browser):
 
 
 def search_for(page, words: str) -> None:
-    """Type into Material's search box.
+    """Type into the header search box (Pagefind, in Material's markup).
 
-    Material reads the box on ``keyup``; Playwright inserts CJK characters as text with no
-    key events (as an IME commit would), so a key press ends the input like a user's would.
+    Playwright inserts CJK characters as text (as an IME commit would), which fires the
+    ``input`` event the box listens to; a key press ends the input like a user's would.
     """
     box = page.locator("input.md-search__input")
     box.fill(words)

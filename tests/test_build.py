@@ -153,27 +153,15 @@ def test_failing_check_of_seed_004_is_on_its_page(site):
     assert re.search(r'class="cell-fail" data-cell="T3\.new_received\.total"', text)
 
 
-def _tokens(s: str) -> set[str]:
-    return {t for t in re.split(r"[\s\u200b\u3000\-、。，．？！；]+", html.unescape(s)) if t}
-
-
 @pytest.mark.slow
-def test_search_index_finds_chinese_words(site):
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["zh"]
-    docs = index["docs"]
-    ledu = page_dir(site, "海东市乐都区人民政府", 2022).relative_to(site).as_posix()
-
-    def locations(word: str) -> set[str]:
-        return {d["location"].split("#")[0] for d in docs
-                if word in _tokens(d["title"]) or word in _tokens(d["text"])}
-
-    from urllib.parse import unquote
-    hits = {unquote(loc) for loc in locations("乐都区")}
-    assert f"{ledu}/" in hits
-    review = {unquote(loc) for loc in locations("行政复议")}
-    for (agency, year) in SEEDS:
-        assert f"{page_dir(site, agency, year).relative_to(site).as_posix()}/" in review, agency
+def test_search_index_is_pagefind_over_report_content(site):
+    """Pagefind replaced Material's search (queries in tests/test_search_scale.py)."""
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert list((site / "pagefind").glob("pagefind.zh_*.pf_meta"))
+    assert not (site / "search" / "search_index.json").exists()
+    for agency, year in SEEDS:
+        text = (page_dir(site, agency, year) / "index.html").read_text(encoding="utf-8")
+        assert text.count("data-pagefind-body") == 1, agency
 
 
 @pytest.mark.slow

@@ -1,0 +1,199 @@
+"""Scale benchmark: an archive of N synthetic reports, built, measured, against bare MkDocs.
+
+    python benchmarks/scale.py --count 1000 [--out /tmp/archive-bench] [--seed 0]
+
+Steps, all in one run on this machine:
+
+1. generate N reports with ``build_tools.synth`` (real places in several provinces,
+   2019–2024, both national templates, planted faults and mess);
+2. full build from nothing (fresh work folder, so an empty record cache): wall
+   seconds and the build's own seconds per stage (parse, page generation, site build,
+   search indexing);
+3. the built site: total size, largest HTML page, pages over 300 KB;
+4. search: three Chinese queries typed into the header search box in headless Chromium
+   (``benchmarks/search_probe.py``): bytes transferred and milliseconds to the first result;
+5. incremental: one more report (a filed seed) added to the built archive, rebuilt with
+   the record cache: wall seconds and its share of the full build;
+6. baseline: the same N report texts as bare Markdown pages (title + text) built by
+   MkDocs with the Material theme, no plugins and the pages out of the navigation — the
+   lean setup the issue measured at about 10 s and 25 MB for 1,000 pages.
+
+Prints a JSON object of every figure and, last, one Markdown table row for
+``benchmarks/README.md``.  Timings are wall-clock on a shared 2-core machine: run it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.search_probe import probe_site  # noqa: E402
+from build_tools import synth  # noqa: E402
+
+QUERIES = ("行政复议", "海东市", "不予公开")
+ADDED_REPORT = REPO / "reports" / "青海省" / "海东市" / "乐都区" / "2022" / "海东市乐都区人民政府.txt"
+PAGE_LIMIT = 300 * 1024
+
+
+def _build(reports: Path, site: Path, work: Path, *extra: str) -> tuple[float, dict]:
+    cmd = [sys.executable, "-m", "build_tools", "build", "--reports", str(reports),
+           "--site-dir", str(site), "--work-dir", str(work), "--timings", *extra]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("timings: "))
+    return wall, json.loads(line[len("timings: "):])
+
+
+def site_stats(site: Path) -> dict:
+    total = 0
+    largest = (0, "")
+    over = 0
+    pages = 0
+    for p in site.rglob("*"):
+        if not p.is_file():
+            continue
+        size = p.stat().st_size
+        total += size
+        if p.suffix == ".html":
+            pages += 1
+            over += size > PAGE_LIMIT
+            largest = max(largest, (size, p.relative_to(site).as_posix()))
+    return {"site_mb": round(total / 1e6, 1), "html_pages": pages,
+            "largest_html_kb": round(largest[0] / 1024, 1), "largest_html": largest[1],
+            "pages_over_300kb": over}
+
+
+def bare_docs(reports: Path, docs: Path) -> int:
+    """Each report text as a bare Markdown page (title + escaped paragraphs)."""
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    n = 0
+    for path in sorted(reports.rglob("*.txt")):
+        rel = path.relative_to(reports).with_suffix(".md")
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        body = "\n\n".join(html.escape(ln).replace("\t", " ") for ln in lines)
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"# {html.escape(path.stem)}\n\n{body}\n", encoding="utf-8")
+        n += 1
+    (docs / "index.md").write_text("# 报告\n\n全部报告见各地区目录。\n", encoding="utf-8")
+    return n
+
+
+def bare_baseline(reports: Path, root: Path) -> dict:
+    docs, site = root / "docs", root / "site"
+    bare_docs(reports, docs)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        "site_name: bare\ndocs_dir: docs\nsite_dir: site\n"
+        "theme:\n  name: material\n  language: zh\n  font: false\n"
+        "plugins: []\nnav:\n  - index.md\n", encoding="utf-8")
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+                          cwd=root, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"bare build failed:\n{proc.stderr}")
+    return {"bare_s": round(wall, 1), **{f"bare_{k}": v for k, v in site_stats(site).items()
+                                         if k in ("site_mb", "largest_html_kb")}}
+
+
+def add_one(reports: Path) -> Path:
+    """File one more real report (a seed, with its sidecar) into the archive."""
+    rel = ADDED_REPORT.relative_to(REPO / "reports")
+    target = reports / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ADDED_REPORT, target)
+    side = ADDED_REPORT.with_suffix(".yml")
+    if side.is_file():
+        shutil.copyfile(side, target.with_suffix(".yml"))
+    return target
+
+
+def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool) -> dict:
+    if out.exists():
+        shutil.rmtree(out)
+    reports, site, work = out / "reports", out / "site", out / "work"
+    synth.generate(count, reports, seed)
+    fig: dict = {"reports": count, "cores": os.cpu_count()}
+
+    wall, t = _build(reports, site, work)   # fresh work folder: empty record cache
+    fig.update(full_s=round(wall, 1), parse_s=t["parse"], pages_s=t["pages"],
+               site_s=t["site"], search_s=t["search"], full_mode=t["mode"])
+    fig.update(site_stats(site))
+    fig["search_index_mb"] = round(sum(p.stat().st_size for p in (site / "pagefind").rglob("*")
+                                       if p.is_file()) / 1e6, 1)
+
+    if not skip_search:
+        probes = probe_site(site, list(QUERIES))
+        fig["queries"] = {p.query: {"kb": round(p.bytes / 1024, 1), "ms": p.ms_to_first_result,
+                                    "results_shown": len(p.hrefs)} for p in probes}
+        fig["search_kb_max"] = max(round(p.bytes / 1024, 1) for p in probes)
+        fig["search_ms_max"] = max(p.ms_to_first_result for p in probes)
+
+    add_one(reports)
+    wall_inc, t_inc = _build(reports, site, work)
+    fig.update(add_one_s=round(wall_inc, 1), add_one_share=round(wall_inc / wall, 3),
+               add_one_parsed=t_inc["parsed"], add_one_mode=t_inc["mode"],
+               add_one_stages={k: t_inc[k] for k in ("parse", "pages", "site", "search")})
+
+    if not skip_baseline:
+        fig.update(bare_baseline(reports, out / "bare"))
+        fig["full_vs_bare"] = round(wall / fig["bare_s"], 2)
+    return fig
+
+
+def table_row(f: dict) -> str:
+    q = f.get("search_kb_max", "–")
+    ms = f.get("search_ms_max", "–")
+    return (f"| {f['reports']:,} | {f['full_s']} | {f['parse_s']:.1f} / {f['pages_s']:.1f} / "
+            f"{f['site_s']:.1f} / {f['search_s']:.1f} | {f.get('bare_s', '–')} | "
+            f"{f.get('full_vs_bare', '–')}× | {f['add_one_s']} ({f['add_one_share']:.0%}) | "
+            f"{f['site_mb']} | {f.get('bare_site_mb', '–')} | {f['largest_html_kb']} | "
+            f"{f['search_index_mb']} | {q} | {ms} |")
+
+
+TABLE_HEAD = ("| reports | full build s | parse / pages / site / search s | bare MkDocs s | "
+              "full ÷ bare | add one report s (share) | site MB | bare site MB | "
+              "largest page KB | search index MB | search KB (max of 3) | first result ms |\n"
+              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=None,
+                    help="scratch folder (default: /tmp/archive-bench-N); emptied first")
+    ap.add_argument("--skip-search", action="store_true", help="no browser measurement")
+    ap.add_argument("--skip-baseline", action="store_true", help="no bare MkDocs build")
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    out = args.out or Path(f"/tmp/archive-bench-{args.count}")
+    fig = run(args.count, out.resolve(), args.seed, args.skip_search, args.skip_baseline)
+    text = json.dumps(fig, ensure_ascii=False, indent=1)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print(TABLE_HEAD)
+    print(table_row(fig))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

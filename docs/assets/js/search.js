@@ -1,0 +1,193 @@
+/*
+ * The header search box (overrides/partials/search.html) driven by Pagefind.
+ *
+ * Pagefind's bundle (site/pagefind/, written by build_tools/search.py after MkDocs) is
+ * loaded only when the reader first opens the search box, from the site root computed
+ * from Material's base_url, so it also works when the site is served from a sub-path.
+ * Results are shown in Material's own result markup. Excerpts come from report text,
+ * which is untrusted: they are rebuilt as text nodes, keeping only Pagefind's <mark>.
+ */
+(function () {
+  "use strict";
+  var PAGE = 10;
+  var root = document.querySelector("[data-archive-search]");
+  if (!root) return;
+  var input = root.querySelector("[data-archive-search-query]");
+  var meta = root.querySelector("[data-archive-search-meta]");
+  var list = root.querySelector("[data-archive-search-list]");
+  var toggle = document.getElementById("__search");
+  var form = root.querySelector("form");
+  var texts = root.dataset;
+  var engine = null;   // Promise of the Pagefind module
+  var current = 0;     // number of the latest query, so a slow answer never overwrites a newer one
+
+  function siteRoot() {
+    var base = ".";
+    var config = document.getElementById("__config");
+    if (config) {
+      try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
+    }
+    return new URL(base.replace(/\/?$/, "/"), document.baseURI);
+  }
+
+  function load() {
+    if (!engine) {
+      var rootUrl = siteRoot();
+      engine = import(new URL("pagefind/pagefind.js", rootUrl).href).then(function (pagefind) {
+        return pagefind.options({ baseUrl: rootUrl.pathname, excerptLength: 40 })
+          .then(function () { pagefind.init(); return pagefind; });
+      });
+      engine.catch(function () { /* reported when a query needs it */ });
+    }
+    return engine;
+  }
+
+  function count(n) {
+    if (n === 0) return texts.textNone;
+    if (n === 1) return texts.textOne;
+    return texts.textOther.replace("#", String(n));
+  }
+
+  /* Text of Pagefind's excerpt with only its <mark> elements kept, as DOM nodes. */
+  function excerptNodes(html) {
+    var doc = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html");
+    var out = document.createDocumentFragment();
+    (function walk(node) {
+      node.childNodes.forEach(function (child) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          out.appendChild(document.createTextNode(child.textContent));
+        } else if (child.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = child.textContent;
+          out.appendChild(mark);
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          walk(child);
+        }
+      });
+    })(doc.body);
+    return out;
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.tabIndex = -1;
+    a.href = data.url;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var h1 = document.createElement("h1");
+    h1.textContent = (data.meta && data.meta.title) || data.url;
+    var p = document.createElement("p");
+    p.appendChild(excerptNodes(data.excerpt));
+    article.appendChild(h1);
+    article.appendChild(p);
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  /*
+   * Pagefind splits the query with the browser's segmenter and matches each piece as a
+   * word prefix, so 海东市 (海 / 东 / 市) also matches a page that merely holds 青海省 and
+   * 城东区.  A result is shown only if its text holds every space-separated part of the
+   * query as typed (spaces inside the text ignored, as Chinese has none).
+   */
+  function squeeze(text) { return (text || "").replace(/\s+/g, "").toLocaleLowerCase(); }
+
+  function matches(data, parts) {
+    var text = squeeze((data.meta && data.meta.title) || "") + squeeze(data.content);
+    return parts.every(function (part) { return text.indexOf(part) !== -1; });
+  }
+
+  /* Loads candidates a page at a time until PAGE shown results (or none left). */
+  function show(results, from, parts, ticket) {
+    var found = [];
+    function step(at) {
+      if (found.length >= PAGE || at >= results.length) return Promise.resolve(at);
+      return Promise.all(results.slice(at, at + PAGE).map(function (r) { return r.data(); }))
+        .then(function (datas) {
+          datas.forEach(function (d) { if (matches(d, parts)) found.push(d); });
+          return step(at + PAGE);
+        });
+    }
+    return step(from).then(function (next) {
+      if (ticket !== current) return;
+      var old = list.querySelector(".archive-search-more");
+      if (old) old.remove();
+      found.forEach(function (d) { list.appendChild(item(d)); });
+      var shown = list.querySelectorAll("a.md-search-result__link").length;
+      meta.textContent = next >= results.length ? count(shown)
+        : count(shown) + "（继续加载可能还有更多）";
+      if (next < results.length) {
+        var li = document.createElement("li");
+        li.className = "md-search-result__item archive-search-more";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "md-search-result__more md-button";
+        button.textContent = texts.textMore.replace("#", String(results.length - next));
+        button.addEventListener("click", function () { show(results, next, parts, ticket); });
+        li.appendChild(button);
+        list.appendChild(li);
+      }
+    });
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var ticket = ++current;
+    if (!query) {
+      list.textContent = "";
+      meta.textContent = texts.textPlaceholder;
+      return;
+    }
+    load().then(function (pagefind) {
+      return pagefind.debouncedSearch(query, {}, 150);
+    }).then(function (search) {
+      if (!search || ticket !== current) return;   // superseded by a newer query
+      list.textContent = "";
+      var parts = query.split(/\s+/).map(squeeze).filter(Boolean);
+      return show(search.results, 0, parts, ticket);
+    }).catch(function () {
+      if (ticket !== current) return;
+      list.textContent = "";
+      meta.textContent = texts.textUnavailable;
+    });
+  }
+
+  function open() {
+    if (toggle && !toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    input.focus();
+  }
+
+  input.addEventListener("input", run);
+  input.addEventListener("focus", function () { open(); load(); });
+  form.addEventListener("reset", function () { setTimeout(run, 0); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector("a.md-search-result__link");
+    if (first) window.location.href = first.href;
+  });
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) { input.focus(); load(); }
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    var typing = event.target && (event.target.isContentEditable ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName));
+    if (event.key === "Escape" && toggle && toggle.checked) {
+      toggle.checked = false;
+      input.blur();
+    } else if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey &&
+               (event.key === "/" || event.key === "s" || event.key === "f")) {
+      // Material's own shortcuts for opening search
+      event.preventDefault();
+      open();
+    }
+  });
+})();

@@ -1,0 +1,193 @@
+"""Rebuilding a built archive: the record cache and the incremental site build.
+
+Parsed records are cached by content hash, sidecar, path and parser version; unchanged
+reports are not parsed again; a cache written by another parser version is never used.
+A rebuild after adding a report touches only what changed and gives the very same bytes
+as a clean build of the same reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_tools import PARSER_VERSION, build
+from build_tools.cache import RecordCache, cache_key, file_sha256, sidecar_hash
+
+from tests.test_build import REPORTS, run_build
+
+REPO = Path(__file__).resolve().parent.parent
+LEDU = Path("青海省/海东市/乐都区/2022/海东市乐都区人民政府.txt")
+
+
+def _rels(reports: Path) -> list[Path]:
+    return build.discover(reports)[0]
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """build.parse_all, recording which files were really parsed."""
+    parsed: list[str] = []
+    real = build.parse_all
+
+    def spy(paths, workers):
+        parsed.extend(Path(p).name for p in paths)
+        return real(paths, workers)
+
+    monkeypatch.setattr(build, "parse_all", spy)
+    return parsed
+
+
+def test_unchanged_reports_are_not_parsed_again(tmp_path, counted):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    cache = RecordCache(tmp_path / "cache")
+    first = build.parse_reports(reports, _rels(reports), cache, 2)
+    assert len(counted) == 5 and not any(o.cached for o in first)
+
+    counted.clear()
+    second = build.parse_reports(reports, _rels(reports), cache, 2)
+    assert counted == [] and all(o.cached for o in second)
+    assert [o.record for o in second] == [o.record for o in first]
+
+    # one edited report (its content hash changes) is parsed again, the others are not
+    path = reports / LEDU
+    path.write_text(path.read_text(encoding="utf-8") + "\n附：本报告已更正。\n", encoding="utf-8")
+    counted.clear()
+    third = build.parse_reports(reports, _rels(reports), cache, 2)
+    assert counted == ["海东市乐都区人民政府.txt"]
+    assert sum(not o.cached for o in third) == 1
+
+
+def test_a_changed_sidecar_means_a_new_parse(tmp_path, counted):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    cache = RecordCache(tmp_path / "cache")
+    build.parse_reports(reports, _rels(reports), cache, 2)
+    side = (reports / LEDU).with_suffix(".yml")
+    side.write_text(side.read_text(encoding="utf-8") + "note: 更正\n", encoding="utf-8")
+    counted.clear()
+    build.parse_reports(reports, _rels(reports), cache, 2)
+    assert counted == ["海东市乐都区人民政府.txt"]
+
+
+def test_cache_of_another_parser_version_is_never_used(tmp_path, counted):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    cache_dir = tmp_path / "cache"
+    build.parse_reports(reports, _rels(reports), RecordCache(cache_dir), 2)
+
+    # Overwrite every entry, under the very keys this version looks up, as another parser
+    # version would have written it, with a record that must never reach the site.
+    old = RecordCache(cache_dir, parser_version=PARSER_VERSION + "-old")
+    for rel in _rels(reports):
+        key = cache_key(file_sha256(reports / rel),
+                        sidecar_hash(reports / build.sidecar_of(rel)), rel.as_posix())
+        old.put(key, {"record": {"meta": {"agency": "旧版本的记录"}}})
+    counted.clear()
+    outcomes = build.parse_reports(reports, _rels(reports), RecordCache(cache_dir), 2)
+    assert len(counted) == 5
+    assert not any(o.cached for o in outcomes)
+    assert all(o.record["meta"]["agency"] != "旧版本的记录" for o in outcomes)
+
+
+def test_cache_key_depends_on_every_input():
+    base = cache_key("a" * 64, "no-sidecar", "x/2021/a.txt")
+    assert base != cache_key("b" * 64, "no-sidecar", "x/2021/a.txt")        # content
+    assert base != cache_key("a" * 64, "c" * 64, "x/2021/a.txt")            # sidecar
+    assert base != cache_key("a" * 64, "no-sidecar", "y/2021/a.txt")        # filing path
+    assert base != cache_key("a" * 64, "no-sidecar", "x/2021/a.txt", parser_version="999")
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _timings(stdout: str) -> dict:
+    line = next(ln for ln in stdout.splitlines() if ln.startswith("timings: "))
+    return json.loads(line[len("timings: "):])
+
+
+@pytest.mark.slow
+def test_adding_a_report_rebuilds_incrementally_to_the_same_bytes(tmp_path):
+    """Seeds without 乐都区 built; 乐都区 added and rebuilt == a clean build of all five."""
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    held = tmp_path / "held"
+    held.mkdir()
+    for suffix in (".txt", ".yml"):
+        src = (reports / LEDU).with_suffix(suffix)
+        if src.exists():
+            shutil.move(src, held / src.name)
+
+    site, work = tmp_path / "site", tmp_path / "work"
+    first = run_build(reports, site, work, "--timings")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert _timings(first.stdout)["mode"] == "clean"
+    assert not list((site / "r" / "2022").glob("海东市乐都区人民政府-*"))
+
+    for name in sorted(p.name for p in held.iterdir()):
+        shutil.move(held / name, (reports / LEDU).with_name(name))
+    second = run_build(reports, site, work, "--timings")
+    assert second.returncode == 0, second.stdout + second.stderr
+    t = _timings(second.stdout)
+    assert t["parsed"] == 1                   # only the added report was parsed
+    assert t["mode"] == "dirty"               # MkDocs rebuilt only the changed pages
+    assert len(list((site / "r" / "2022").glob("海东市乐都区人民政府-*"))) == 1
+
+    clean_site = tmp_path / "clean-site"
+    clean = run_build(reports, clean_site, tmp_path / "clean-work", "--timings")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert _timings(clean.stdout)["mode"] == "clean"
+    assert _tree(site) == _tree(clean_site)
+
+
+@pytest.mark.slow
+def test_removed_report_or_changed_theme_forces_a_clean_build(tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    site, work = tmp_path / "site", tmp_path / "work"
+    assert run_build(reports, site, work).returncode == 0
+    page = next((site / "r" / "2022").glob("海东市乐都区人民政府-*"))
+    (reports / LEDU).unlink()
+    (reports / LEDU).with_suffix(".yml").unlink(missing_ok=True)
+    proc = run_build(reports, site, work, "--timings")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _timings(proc.stdout)["mode"] == "clean"
+    assert not page.exists()                  # no page of a removed report lingers
+
+    # a site folder that does not hold this work folder's last build is rebuilt clean
+    other = tmp_path / "other-site"
+    proc = run_build(reports, other, work, "--timings")
+    assert _timings(proc.stdout)["mode"] == "clean"
+
+
+def test_rendered_pages_are_reused_only_for_the_same_record_and_code(tmp_path, monkeypatch):
+    from tests.conftest import seed_record
+
+    record = json.loads(json.dumps(seed_record("002")))
+    rel = "青海省/海东市/乐都区/2022/海东市乐都区人民政府.txt"
+    cache = build.RenderCache(tmp_path / "pages", "code-1")
+    (fresh, error), = build.render_all([(record, rel)], cache)
+    assert error is None
+
+    calls = []
+    real = build.report_page.render_report
+    monkeypatch.setattr(build.report_page, "render_report",
+                        lambda r, name=None: calls.append(name) or real(r, name))
+    (again, _), = build.render_all([(record, rel)], cache)
+    assert calls == [] and again == fresh                 # unchanged: not rendered again
+
+    changed = json.loads(json.dumps(record))
+    changed["meta"]["published"] = "2023-03-01"
+    (other, _), = build.render_all([(changed, rel)], cache)
+    assert calls == [rel] and other != fresh              # another record: rendered
+
+    newer = build.RenderCache(tmp_path / "pages", "code-2")
+    build.render_all([(record, rel)], newer)
+    assert calls == [rel, rel]                            # other generator code: rendered

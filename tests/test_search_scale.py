@@ -1,0 +1,122 @@
+"""Pagefind search in the header box, on an archive of the seeds plus synthetic reports.
+
+The archive: the five seeds, a hostile report, and 300 synthetic reports from provinces
+other than 青海省, so which reports a 青海 place name must find is known from the seeds
+alone (written out by hand below).  Bytes are measured in headless Chromium as the sum
+of response bodies from opening the search box to the first result; the benchmark
+(benchmarks/scale.py) measures the same over 10,000 reports.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_tools import synth
+
+from tests.test_build import REPORTS, add_hostile_report, run_build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Which reports each query must find, as their texts name them (agency, year).
+HAIDONG = {("海东市人民政府", 2021), ("海东市乐都区人民政府", 2022), ("海东市市直机关事务管理局", 2021)}
+NOT_HAIDONG = {("城东区人民政府", 2020), ("同仁市人民政府", 2021)}
+LEDU = {("海东市乐都区人民政府", 2022)}
+SEEDS = HAIDONG | NOT_HAIDONG
+SEARCH_BUDGET = 500 * 1024
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    reports = root / "reports"
+    shutil.copytree(REPORTS, reports)
+    add_hostile_report(reports)
+    specs = [s for s in synth.plan(400, seed=7) if s.region[0] != "青海省"][:300]
+    assert len(specs) == 300
+    for spec in specs:
+        synth.write_txt(spec, reports)
+    proc = run_build(reports, root / "site", root / "work")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def probe(archive):
+    pytest.importorskip("playwright.sync_api")
+    from benchmarks.search_probe import CHROMIUM, probe_site
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    return lambda queries, prefix="": probe_site(archive, list(queries), prefix)
+
+
+def _named(hrefs: list[str]) -> set[tuple[str, int]]:
+    """(agency, year) of every report page among result links."""
+    out = set()
+    for h in hrefs:
+        m = re.search(r"/r/(\d{4})/(.+)-[0-9a-f]{8}/$", h)
+        if m:
+            out.add((m.group(2), int(m.group(1))))
+    return out
+
+
+def test_site_has_pagefind_not_material_search(archive):
+    assert (archive / "pagefind" / "pagefind.js").is_file()
+    assert not (archive / "search" / "search_index.json").exists()
+
+
+def test_only_main_content_is_indexed(archive):
+    pages = sorted((archive / "r").glob("*/*/index.html"))
+    assert len(pages) > 300
+    for page in pages[:50]:
+        text = page.read_text(encoding="utf-8")
+        assert text.count("data-pagefind-body") == 1, page
+        body = text.index("data-pagefind-body")
+        # header, tabs and the navigation come before the indexed part and are not in it
+        assert text.index('class="md-header') < body and text.index('class="md-tabs') < body
+        assert 'class="md-nav' not in text[body:text.index("</article>", body)]
+
+
+def test_chinese_queries_find_the_right_reports(probe):
+    by_query = {p.query: p for p in probe(["海东市", "乐都区", "行政复议", "不予公开"])}
+
+    haidong = _named(by_query["海东市"].hrefs)
+    assert haidong == HAIDONG, by_query["海东市"].hrefs
+    assert _named(by_query["乐都区"].hrefs) == LEDU
+
+    # every report has a 行政复议 table and a 不予公开 row: plenty of results, all reports
+    for query in ("行政复议", "不予公开"):
+        shown = by_query[query].hrefs
+        assert len(shown) == 10 and by_query[query].results >= 10, (query, shown)
+    for p in by_query.values():
+        assert p.bytes < SEARCH_BUDGET, (p.query, p.bytes, p.largest)
+
+
+def test_search_works_from_a_sub_path(probe):
+    (p,) = probe(["乐都区"], prefix="gov-archive")
+    assert p.hrefs and all("/gov-archive/r/" in h for h in p.hrefs), p.hrefs
+    assert _named(p.hrefs) == LEDU
+
+
+def test_result_text_from_a_hostile_report_stays_text(archive, probe):
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.search_probe import launch, serve
+
+    with serve(archive) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page()
+        page.goto(url)
+        page.locator("input.md-search__input").click()
+        page.locator("input.md-search__input").fill("pwned")
+        page.wait_for_selector(".md-search-result__item a.md-search-result__link")
+        page.wait_for_timeout(300)
+        results = page.locator("[data-archive-search-list]")
+        assert results.locator("script, img, iframe").count() == 0
+        assert "pwned" in results.inner_text()     # shown as text, never run
+        assert page.evaluate("() => typeof window.pwned") == "undefined"
+        browser.close()
