@@ -37,6 +37,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import time
 import traceback
 from contextlib import contextmanager
@@ -114,7 +115,15 @@ def _crashed() -> dict:
             "uncacheable": True}
 
 
-def parse_all(paths: list[Path], workers: int) -> list[dict]:
+def _use_temp_dir(path: str) -> None:
+    """Worker start-up: temporary files (jieba's dictionary cache, which the gazetteer
+    builds on first use) go into the build's work folder, never the system's."""
+    os.makedirs(path, exist_ok=True)
+    tempfile.tempdir = path
+    os.environ["TMPDIR"] = path
+
+
+def parse_all(paths: list[Path], workers: int, temp_dir: Path | None = None) -> list[dict]:
     """Results of ``_parse_task`` for every path, in the given order.
 
     A worker that dies (segfault, out of memory) breaks the whole pool; the files whose
@@ -124,8 +133,9 @@ def parse_all(paths: list[Path], workers: int) -> list[dict]:
     results: dict[int, dict] = {}
     if not paths:
         return []
+    init = {"initializer": _use_temp_dir, "initargs": (str(temp_dir),)} if temp_dir else {}
     try:
-        with cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(paths)))) as pool:
+        with cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(paths))), **init) as pool:
             futures = {pool.submit(_parse_task, str(p)): i for i, p in enumerate(paths)}
             for fut in cf.as_completed(futures):
                 try:
@@ -138,7 +148,7 @@ def parse_all(paths: list[Path], workers: int) -> list[dict]:
         if i in results:
             continue
         try:
-            with cf.ProcessPoolExecutor(max_workers=1) as solo:
+            with cf.ProcessPoolExecutor(max_workers=1, **init) as solo:
                 results[i] = solo.submit(_parse_task, str(p)).result()
         except cf.process.BrokenProcessPool:
             results[i] = _crashed()
@@ -151,7 +161,7 @@ def _scrub(text: str, reports_dir: Path) -> str:
 
 
 def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None,
-                  workers: int) -> list[Outcome]:
+                  workers: int, temp_dir: Path | None = None) -> list[Outcome]:
     outcomes: list[Outcome] = []
     todo: list[tuple[Outcome, str | None]] = []
     for rel in rels:
@@ -170,7 +180,7 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
                 out.record, out.error, out.cached = entry.get("record"), entry.get("error"), True
                 continue
         todo.append((out, key))
-    fresh = parse_all([reports_dir / o.rel for o, _ in todo], workers)
+    fresh = parse_all([reports_dir / o.rel for o, _ in todo], workers, temp_dir)
     for (out, key), result in zip(todo, fresh):
         out.record, out.error = result.get("record"), result.get("error")
         if cache is not None and key and not result.get("uncacheable"):
@@ -571,7 +581,8 @@ def main(args: argparse.Namespace) -> int:
     clock = time.perf_counter()
     report_files, sidecar_files = discover(reports_dir)
     cache = None if args.no_cache else RecordCache(work_dir / "cache")
-    outcomes = parse_reports(reports_dir, report_files, cache, os.cpu_count() or 1)
+    outcomes = parse_reports(reports_dir, report_files, cache, os.cpu_count() or 1,
+                             temp_dir=work_dir / "tmp")
     mark_duplicates(outcomes)
     used_sidecars = {sidecar_of(Path(o.rel)).as_posix() for o in outcomes}
     orphans = [s.as_posix() for s in sidecar_files if s.as_posix() not in used_sidecars]

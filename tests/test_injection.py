@@ -61,8 +61,6 @@ DOM_PROBE = """() => {
   document.querySelectorAll('[href],[src],[action],[formaction],[xlink\\\\:href]').forEach(e => {
     for (const name of ['href', 'src', 'action', 'formaction', 'xlink:href']) {
       const v = (e.getAttribute(name) || '').replace(/[\\s\\u0000-\\u001f]+/g, '').toLowerCase();
-      // the site's own search form (overrides/partials/search.html) is no payload
-      if (name === 'action' && v === 'javascript:void(0)' && e.closest('[data-archive-search]')) continue;
       if (v.startsWith('javascript:') || v.startsWith('data:text/html')) bad.push(name + '=' + v);
     }
   });

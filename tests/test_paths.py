@@ -190,12 +190,6 @@ def test_build_writes_nothing_outside_site_and_work(built):
     assert built["before"] == built["after"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the parse workers write jieba.cache into the system temp folder: cpca builds its own "
-    "jieba.Tokenizer (tmp_dir None), so build.py's jieba.dt.tmp_dir = work_dir does not "
-    "reach it. Fix in build_tools/build.py parse_all: ProcessPoolExecutor(..., "
-    "initializer=_use_temp_dir, initargs=(str(work_dir / 'tmp'),)) with _use_temp_dir(d) "
-    "doing os.makedirs(d, exist_ok=True); tempfile.tempdir = d (the solo re-run pool too)."))
 def test_build_leaves_no_temporary_files(built):
     assert sorted(p.name for p in (built["root"] / "tmp").iterdir()) == []
 
