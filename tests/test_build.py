@@ -320,7 +320,7 @@ def test_cached_results_are_reused_and_crashes_are_not_cached(tmp_path, monkeypa
     monkeypatch.setattr(build_mod.pipeline, "parse_file", parse_file)
     monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
     monkeypatch.setattr(build_mod, "parse_all",
-                        lambda paths, workers: [build_mod._parse_task(str(p)) for p in paths])
+                        lambda paths, workers, temp_dir=None: [build_mod._parse_task(str(p)) for p in paths])
     cache = RecordCache(tmp_path / "cache")
     rels, _ = build_mod.discover(reports)
     first = build_mod.parse_reports(reports, rels, cache, 1)
