@@ -191,6 +191,7 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
             out.error = {"code": str(out.error.get("code")),
                          "reason": _scrub(str(out.error.get("reason")), reports_dir)}
         if out.record is not None:
+            metadata.apply_filing_path(out.record, out.rel)
             _normalize_source(out, reports_dir)
     return outcomes
 

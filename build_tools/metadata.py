@@ -14,7 +14,7 @@ import functools
 import io
 import logging
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -317,3 +317,27 @@ def apply_sidecar(record: dict, sidecar: dict | None) -> None:
         if not sidecar.get("agency_kind"):
             meta["agency_kind"] = agency_kind(meta["agency"])
             prov["agency_kind"] = "sidecar"
+
+
+_YEAR_FOLDER = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def apply_filing_path(record: dict, rel_path: str) -> None:
+    """Last resort for what neither the text nor the sidecar says.
+
+    The archive files a report as ``<省>/<市>/[<县区>/]<year>/<file>``, so a scanned PDF or
+    a report that never states its year still lands under its place and year.  Only a
+    path that follows that convention (a year folder) is read; provenance says ``path``.
+    """
+    folders = PurePosixPath(rel_path).parts[:-1]
+    year_at = [i for i, part in enumerate(folders) if _YEAR_FOLDER.match(part)]
+    if not year_at:
+        return
+    i = year_at[-1]
+    meta, prov = record["meta"], record["meta"]["provenance"]
+    if meta.get("year") is None:
+        meta["year"] = int(folders[i])
+        prov["year"] = "path"
+    if not meta.get("region") and i > 0:
+        meta["region"] = list(folders[:i])
+        prov["region"] = "path"

@@ -176,3 +176,37 @@ def test_sidecar_source_url_kept_when_it_is_one():
     apply_sidecar(record, {"source_url": "https://www.haidong.gov.cn/xxgk/2022/1.html"})
     assert record["meta"]["source"]["url"] == "https://www.haidong.gov.cn/xxgk/2022/1.html"
     assert record["meta"]["provenance"]["source_url"] == "sidecar"
+
+
+def test_filing_path_fills_only_what_is_missing():
+    from build_tools.metadata import apply_filing_path
+
+    record = new_record()
+    apply_filing_path(record, "青海省/海东市/乐都区/2022/扫描件.pdf")
+    assert record["meta"]["year"] == 2022 and record["meta"]["provenance"]["year"] == "path"
+    assert record["meta"]["region"] == ["青海省", "海东市", "乐都区"]
+    assert record["meta"]["provenance"]["region"] == "path"
+
+    known = new_record()
+    known["meta"].update(year=2021, region=["江苏省", "淮安市", "洪泽区"])
+    apply_filing_path(known, "青海省/海东市/2022/x.txt")
+    assert known["meta"]["year"] == 2021 and known["meta"]["region"] == ["江苏省", "淮安市", "洪泽区"]
+
+    elsewhere = new_record()
+    apply_filing_path(elsewhere, "incoming/scan.pdf")      # not the archive's convention
+    assert elsewhere["meta"]["year"] is None and elsewhere["meta"]["region"] == []
+
+
+def test_a_scanned_pdf_in_the_archive_keeps_its_place_and_year(tmp_path):
+    import shutil
+
+    from build_tools import build
+    from conftest import REPO_ROOT
+
+    folder = tmp_path / "青海省" / "海东市" / "2022"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "tests/fixtures/generated/broken/scan.pdf", folder / "scan.pdf")
+    [out] = build.parse_reports(tmp_path, [folder.relative_to(tmp_path) / "scan.pdf"], None, 1)
+    assert out.record["status"] == "no_text_layer"
+    assert out.record["meta"]["year"] == 2022
+    assert out.record["meta"]["region"] == ["青海省", "海东市"]
