@@ -390,10 +390,11 @@ def unrecognized(units: list[Unit], keywords: dict[str, str]) -> set[int]:
 
 
 def fill_by_position(units: list[Unit], n_keys: int, match: dict[int, int],
-                     eligible: set[int] | None = None) -> dict[int, int]:
+                     eligible: set[int] | None = None,
+                     excluded: frozenset[int] = frozenset()) -> dict[int, int]:
     """Give units with values but no recognizable label the free keys between their
     matched neighbours, when the counts agree (a dropped label is placed by position,
-    never guessed)."""
+    never guessed).  ``excluded`` keys are never free (rows the table cannot also have)."""
     placed: dict[int, int] = {}
     anchors = sorted(match.items())
     bounds = [(-1, -1)] + anchors + [(len(units), n_keys)]
@@ -401,7 +402,7 @@ def fill_by_position(units: list[Unit], n_keys: int, match: dict[int, int],
         eligible = {i for i, u in enumerate(units) if not u.norm}
     for (ua, ka), (ub, kb) in zip(bounds, bounds[1:]):
         free_units = [u for u in range(ua + 1, ub) if units[u].has_values and u in eligible]
-        free_keys = list(range(ka + 1, kb))
+        free_keys = [k for k in range(ka + 1, kb) if k not in excluded]
         if free_units and len(free_units) == len(free_keys):
             placed.update(zip(free_units, free_keys))
     return placed
@@ -467,6 +468,16 @@ def _flag_scrambled(record: dict) -> None:
                     f"只有总计列可信。数据按原样保留，未作更正。", cells)
 
 
+def _alternative_rows(keys: list[str], matched: set[int]) -> frozenset[int]:
+    """（六）其他处理 is printed either as one row (other_total) or as its three sub-rows
+    (other.*), never both: once one form is matched, the other is no free slot for a row
+    whose label was not recognized."""
+    has_sub = any(keys[k].startswith("other.") for k in matched)
+    has_total = any(keys[k] == "other_total" for k in matched)
+    return frozenset(i for i, key in enumerate(keys)
+                     if (has_sub and key == "other_total") or (has_total and key.startswith("other.")))
+
+
 def parse_t3(rows: list[Row], template: str, record: dict) -> dict | None:
     if not rows:
         return None
@@ -478,7 +489,8 @@ def parse_t3(rows: list[Row], template: str, record: dict) -> dict | None:
     keywords = {k: table[k]["keywords"] for k in keys}
     groups = {k: table[k]["group"] for k in keys}
     match = align(units, keys, keywords, groups)
-    placed = fill_by_position(units, len(keys), match, unrecognized(units, keywords))
+    placed = fill_by_position(units, len(keys), match, unrecognized(units, keywords),
+                              _alternative_rows(keys, set(match.values())))
     t3 = empty_t3(template)
     for u_idx, k_idx in sorted({**match, **placed}.items()):
         key = keys[k_idx]

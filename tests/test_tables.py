@@ -260,3 +260,25 @@ def test_label_text_line_before_a_tab_row_joins_its_label():
     assert len(units) == 2
     assert units[1].label == "(五)不予处理1.信访举报投诉类申请"
     assert [c.value for c in units[1].values] == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_extra_unlabelled_row_does_not_take_the_collapsed_other_row():
+    # （六）其他处理 is printed as its three sub-rows here, so the one-row form other_total
+    # is no free slot: an extra row the parser cannot name keeps its numbers out of the table.
+    from build_tools.record import new_record
+    from build_tools.tables import parse_t3
+
+    rows = [Row(tuple(line.split("|"))) for line in (
+        "（五）不予处理|5.要求行政机关确认或重新出具已获取信息|0|0|0|0|0|0|0",
+        "|6.某某某某|4|0|0|0|0|0|4",
+        "（六）其他处理|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请|1|0|0|0|0|0|1",
+        "|2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请|0|0|0|0|0|0|0",
+        "|3.其他|2|0|0|0|0|0|2")]
+    rec = new_record()
+    rec["meta"]["template"] = "2021"
+    rec["tables"]["T3"] = parse_t3(rows, "2021", rec)
+    assert t3row(rec, "other_total") == [N] * 7
+    assert t3row(rec, "other.no_correction") == [1, 0, 0, 0, 0, 0, 1]
+    assert t3row(rec, "other.other") == [2, 0, 0, 0, 0, 0, 2]
+    (w,) = warnings_of(rec, "t3_row_unmatched")
+    assert "6.某某某某" in w["message"]
