@@ -6,24 +6,17 @@ served on 127.0.0.1 from a thread.  Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import socketserver
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from build_tools import indexes, synth, urls
+from tests.browser import CHROMIUM, chromium, serve
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-        "--disable-component-update", "--disable-gpu"]
-
 playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium")]
@@ -49,32 +42,19 @@ def _build(records: list[dict], tmp: Path) -> Path:
     return tmp / "site"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     records = [synth.to_record(s) for s in synth.plan(120, seed=5)]
     site = _build(records, tmp_path_factory.mktemp("browser-indexes"))
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     province = sorted({r["meta"]["region"][0] for r in records})[0]
-    yield f"http://127.0.0.1:{server.server_address[1]}", province
-    server.shutdown()
-    server.server_close()
+    with serve(site) as base:
+        yield base.rstrip("/"), province
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(browser, url: str, width: int = 1280):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,6 +9,7 @@ import pytest
 
 import shutil
 
+from tests.browser import chromium, require_chromium, serve
 from tests.test_build import REPORTS, add_hostile_report, page_dir, run_build
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -20,20 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-        "--disable-component-update", "--disable-gpu"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     root = tmp_path_factory.mktemp("browser")
     reports = root / "reports"
     shutil.copytree(REPORTS, reports)
@@ -41,23 +30,14 @@ def served(tmp_path_factory):
     proc = run_build(reports, root / "site", root / "work")
     assert proc.returncode == 0, proc.stderr
     site = root / "site"
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as base:
+        yield site, base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def open_page(browser, url: str):
