@@ -93,3 +93,11 @@ def _repo_root_fixture() -> Path:
 @pytest.fixture(name="SEEDS_DIR", scope="session")
 def _seeds_dir_fixture() -> Path:
     return SEEDS_DIR
+
+
+def find_row(doc, first_cells: tuple[str, ...]):
+    """The first row of a Document whose leading cells are ``first_cells`` (reader tests)."""
+    for r in doc.rows:
+        if r.cells[: len(first_cells)] == first_cells:
+            return r
+    raise AssertionError(f"no row starting with {first_cells}")

@@ -8,6 +8,7 @@ import pytest
 
 from build_tools.readers import read
 from build_tools.readers.html import decode
+from conftest import find_row
 
 GEN = Path(__file__).parent / "fixtures" / "generated"
 
@@ -20,13 +21,6 @@ CHROME_WORDS = ("首页", "互动交流", "走进洪泽", "法定主动公开内
 
 def texts(doc) -> list[str]:
     return [r.text for r in doc.rows]
-
-
-def find_row(doc, first_cells: tuple[str, ...]):
-    for r in doc.rows:
-        if r.cells[: len(first_cells)] == first_cells:
-            return r
-    raise AssertionError(f"no row starting with {first_cells}")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,9 @@ import pytest
 
 from build_tools.document import Row
 from build_tools.readers import read
-from build_tools.readers.pdf import is_page_number, join_cell_lines, tidy_grid
+from build_tools.readers.cells import join_cell_lines, tidy_grid
+from build_tools.readers.pdf import is_page_number
+from conftest import find_row
 
 GEN = Path(__file__).parent / "fixtures" / "generated"
 HONGZE_HEAD = "洪泽区人民政府 2021 年政府信息公开工作年度报告"
@@ -26,13 +28,6 @@ def hongze():
 
 def table_rows(doc, table_id: int) -> list[Row]:
     return [r for r in doc.rows if r.source == "table" and r.table_id == table_id]
-
-
-def find_row(doc, first_cells: tuple[str, ...]) -> Row:
-    for r in doc.rows:
-        if r.cells[: len(first_cells)] == first_cells:
-            return r
-    raise AssertionError(f"no row starting with {first_cells}")
 
 
 def t3_id(doc) -> int:

@@ -11,15 +11,9 @@ import pytest
 from build_tools.errors import ReadError
 from build_tools.readers import read
 from build_tools.readers.word import convert_doc
+from conftest import find_row
 
 GEN = Path(__file__).parent / "fixtures" / "generated"
-
-
-def find_row(doc, first_cells: tuple[str, ...]):
-    for r in doc.rows:
-        if r.cells[: len(first_cells)] == first_cells:
-            return r
-    raise AssertionError(f"no row starting with {first_cells}")
 
 
 @pytest.fixture(scope="module")
