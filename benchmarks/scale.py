@@ -5,7 +5,9 @@
 Steps, all in one run on this machine:
 
 1. generate N reports with ``build_tools.synth`` (real places in several provinces,
-   2019–2024, both national templates, planted faults and mess);
+   2019–2024, both national templates, planted faults and mess), by default in mixed
+   formats (``synth.FORMAT_MIX``: text, HTML in UTF-8 and GBK, Word, PDF through
+   LibreOffice, each published file with a layout variant);
 2. full build from nothing (fresh work folder, so an empty record cache): wall
    seconds and the build's own seconds per stage (parse, page generation, site build,
    search indexing);
@@ -28,7 +30,6 @@ import argparse
 import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -77,27 +78,28 @@ def site_stats(site: Path) -> dict:
             "pages_over_300kb": over}
 
 
-def bare_docs(reports: Path, docs: Path) -> int:
-    """Each report text as a bare Markdown page (title + escaped paragraphs)."""
+def bare_docs(specs: list, docs: Path) -> int:
+    """Each report's text as a bare Markdown page (title + escaped paragraphs), whatever
+    format it was published in (the generator's text of the same report)."""
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
     n = 0
-    for path in sorted(reports.rglob("*.txt")):
-        rel = path.relative_to(reports).with_suffix(".md")
-        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    for spec in specs:
+        rel = Path(spec.relpath).with_suffix(".md")
+        lines = [ln.strip() for ln in synth.render_text(spec).splitlines() if ln.strip()]
         body = "\n\n".join(html.escape(ln).replace("\t", " ") for ln in lines)
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"# {html.escape(path.stem)}\n\n{body}\n", encoding="utf-8")
+        target.write_text(f"# {html.escape(rel.stem)}\n\n{body}\n", encoding="utf-8")
         n += 1
     (docs / "index.md").write_text("# 报告\n\n全部报告见各地区目录。\n", encoding="utf-8")
     return n
 
 
-def bare_baseline(reports: Path, root: Path) -> dict:
+def bare_baseline(specs: list, root: Path) -> dict:
     docs, site = root / "docs", root / "site"
-    bare_docs(reports, docs)
+    bare_docs(specs, docs)
     config = root / "mkdocs.yml"
     config.write_text(
         "site_name: bare\ndocs_dir: docs\nsite_dir: site\n"
@@ -113,6 +115,14 @@ def bare_baseline(reports: Path, root: Path) -> dict:
                                          if k in ("site_mb", "largest_html_kb")}}
 
 
+def _formats(reports: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in reports.rglob("*"):
+        if p.is_file() and p.suffix != ".yml":
+            counts[p.suffix.lstrip(".")] = counts.get(p.suffix.lstrip("."), 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def add_one(reports: Path) -> Path:
     """File one more real report (a seed, with its sidecar) into the archive."""
     rel = ADDED_REPORT.relative_to(REPO / "reports")
@@ -125,12 +135,49 @@ def add_one(reports: Path) -> Path:
     return target
 
 
-def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool) -> dict:
+GENERATED = "generated.json"   # in the scratch folder: what its reports/ was generated as
+
+
+def generate(count: int, out: Path, seed: int, fmt: str, reuse: bool) -> tuple[list, float]:
+    """The archive's reports (and the generator's specs); with ``reuse``, a reports folder
+    generated earlier with the same count, seed and format is kept (generating 10,000
+    mixed reports, PDFs through LibreOffice, takes longer than building them)."""
+    marker = out / GENERATED
+    wanted = {"count": count, "seed": seed, "format": fmt}
+    if reuse and marker.is_file():
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        if {k: done.get(k) for k in wanted} == wanted:
+            for name in ("site", "work", "bare"):
+                shutil.rmtree(out / name, ignore_errors=True)
+            _remove_added(out / "reports")   # an earlier run's step 5
+            specs = synth.plan(count, seed)
+            if fmt == "mixed":
+                specs = [spec for spec, _ in synth.mixed_formats(specs, seed)]
+            return specs, float(done.get("generate_s", 0.0))
     if out.exists():
         shutil.rmtree(out)
+    started = time.perf_counter()
+    specs = synth.generate(count, out / "reports", seed, fmt)
+    elapsed = time.perf_counter() - started
+    marker.write_text(json.dumps({**wanted, "generate_s": round(elapsed, 1)}) + "\n",
+                      encoding="utf-8")
+    return specs, elapsed
+
+
+def _remove_added(reports: Path) -> None:
+    """Take out the report ``add_one`` filed (only if it is that very file)."""
+    target = reports / ADDED_REPORT.relative_to(REPO / "reports")
+    if target.is_file() and target.read_bytes() == ADDED_REPORT.read_bytes():
+        target.unlink()
+        target.with_suffix(".yml").unlink(missing_ok=True)
+
+
+def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool,
+        fmt: str = "mixed", reuse: bool = False) -> dict:
     reports, site, work = out / "reports", out / "site", out / "work"
-    synth.generate(count, reports, seed)
-    fig: dict = {"reports": count, "cores": os.cpu_count()}
+    specs, generate_s = generate(count, out, seed, fmt, reuse)
+    fig: dict = {"reports": count, "cores": os.cpu_count(), "format": fmt,
+                 "generate_s": round(generate_s, 1), "files_by_format": _formats(reports)}
 
     wall, t = _build(reports, site, work)   # fresh work folder: empty record cache
     fig.update(full_s=round(wall, 1), parse_s=t["parse"], pages_s=t["pages"],
@@ -153,7 +200,7 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
                add_one_stages={k: t_inc[k] for k in ("parse", "pages", "site", "search")})
 
     if not skip_baseline:
-        fig.update(bare_baseline(reports, out / "bare"))
+        fig.update(bare_baseline(specs, out / "bare"))
         fig["full_vs_bare"] = round(wall / fig["bare_s"], 2)
     return fig
 
@@ -178,14 +225,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--format", default="mixed", choices=sorted(synth.WRITERS) + ["mixed"],
+                    help="format of the generated reports (default: mixed, synth.FORMAT_MIX)")
     ap.add_argument("--out", type=Path, default=None,
                     help="scratch folder (default: /tmp/archive-bench-N); emptied first")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the scratch folder's reports if generated with the same "
+                         "count, seed and format (see generated.json there)")
     ap.add_argument("--skip-search", action="store_true", help="no browser measurement")
     ap.add_argument("--skip-baseline", action="store_true", help="no bare MkDocs build")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args(argv)
     out = args.out or Path(f"/tmp/archive-bench-{args.count}")
-    fig = run(args.count, out.resolve(), args.seed, args.skip_search, args.skip_baseline)
+    fig = run(args.count, out.resolve(), args.seed, args.skip_search, args.skip_baseline,
+              args.format, args.reuse)
     text = json.dumps(fig, ensure_ascii=False, indent=1)
     print(text)
     if args.json:

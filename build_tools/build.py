@@ -8,16 +8,16 @@ Stages, in order:
    cache — one broken file (an exception, a ReportError, even a crashed worker process)
    never stops the build nor drops another report;
 3. ``indexes.enrich`` (cross-year checks and context), then render the report pages, the
-   home page and the build report into ``<work-dir>/docs`` (a copy of the repo's ``docs/``),
-   then ``indexes.write_indexes``;
+   home page, the build report and ``indexes.write_indexes`` into ``<work-dir>/docs``,
+   with the repo's ``docs/`` for what is not generated;
 4. MkDocs (the repo's ``mkdocs.yml``, strict) into the site folder, then the Atom feeds;
 5. Pagefind indexes the built pages (``build_tools/search.py``).
 
 Rebuilding after a few reports were added is incremental: parsed records come from the
 record cache, report pages of unchanged records from the render cache (``RenderCache``),
-the generated files are staged afresh (``<work-dir>/stage``) but only those whose bytes
-changed are copied into the docs folder MkDocs reads (``<work-dir>/docs``), and MkDocs
-then rebuilds only those (its ``dirty`` mode), unless anything that shapes every page
+only files whose bytes changed are written into the docs folder MkDocs reads
+(``<work-dir>/docs``, see ``docs_tree``), and MkDocs then rebuilds only those (its
+``dirty`` mode), unless anything that shapes every page
 changed (see ``site_fingerprint``) or a file disappeared, when the site is built clean
 (``clean_build_reason``).  Both ways give the same bytes (tests/test_cache.py).
 
@@ -35,7 +35,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import feeds, indexes, metadata, pipeline, search, urls
+from .docs_tree import DocsTree
 from .cache import RecordCache, cache_key, file_sha256, sidecar_hash
 from .errors import ReportError
 from .render import build_report, home, report_page
@@ -235,60 +235,8 @@ def _check_output_dirs(work_dir: Path, site_dir: Path, reports_dir: Path) -> Non
         raise SystemExit("error: --site-dir and --work-dir must be separate folders")
 
 
-# ---------------------------------------------------------------- staging
-def _write(docs: Path, rel: str, content: str | bytes) -> None:
-    target = (docs / rel).resolve()
-    if docs.resolve() not in target.parents:
-        raise ValueError(f"refusing to write outside the staging folder: {rel}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        target.write_bytes(content)
-    else:
-        target.write_text(content, encoding="utf-8")
-
-
-def stage_docs(work_dir: Path) -> Path:
-    """A fresh staging folder holding a copy of the repo's ``docs/``."""
-    docs = work_dir / "stage"
-    if docs.exists():
-        shutil.rmtree(docs)
-    shutil.copytree(DOCS_SOURCE, docs)
-    return docs
-
-
 def _tree(root: Path) -> dict[str, Path]:
     return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    return a.read_bytes() == b.read_bytes()
-
-
-def sync_docs(stage: Path, docs: Path) -> tuple[int, int]:
-    """Make ``docs`` hold exactly the files of ``stage``; returns (files copied, files removed).
-
-    A file whose bytes did not change is left alone, keeping its modification time, which
-    is how MkDocs' dirty build tells the pages it must rebuild.
-    """
-    docs.mkdir(parents=True, exist_ok=True)
-    new, old = _tree(stage), _tree(docs)
-    copied = 0
-    for rel in sorted(new):
-        target = docs / rel
-        if rel in old and _same_bytes(new[rel], target):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(new[rel], target)
-        copied += 1
-    removed = sorted(set(old) - set(new))
-    for rel in removed:
-        (docs / rel).unlink()
-    for folder in sorted({p for p in docs.rglob("*") if p.is_dir()}, reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    return copied, len(removed)
 
 
 def site_fingerprint() -> str:
@@ -317,13 +265,13 @@ def _read_state(work_dir: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def clean_build_reason(work_dir: Path, site_dir: Path, fingerprint: str, removed: int) -> str:
+def clean_build_reason(state: dict, site_dir: Path, fingerprint: str, removed: int) -> str:
     """Why the site must be built clean ("" when only the changed pages need building).
 
     Not after a failed or interrupted build (the state file is removed before building),
     nor when files were removed (their pages would linger), nor for another site folder.
+    ``state`` is what the last complete build left (``_read_state``).
     """
-    state = _read_state(work_dir)
     if not state:
         return "no complete previous build"
     if state.get("site_dir") != str(site_dir) or not (site_dir / "index.html").is_file():
@@ -471,43 +419,75 @@ class RenderCache:
                 path.unlink()
 
 
-def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None
-               ) -> list[tuple[report_page.RenderedReport | None, str | None]]:
-    """``_render_task`` over every (record, rel), in order, through the render cache.
+# Below this many pages to render, a process pool costs more than it saves.
+RENDER_POOL_MIN = 64
 
-    In this process: measured at 1,000 reports, a process pool was slower than one core
-    (7.3 s here, 11.1 s in two workers), the pages being large to send back.
+
+def _render_many(items: list[tuple[dict, str]], workers: int
+                 ) -> list[tuple[report_page.RenderedReport | None, str | None]]:
+    if workers < 2 or len(items) < RENDER_POOL_MIN:
+        return [_render_task(item) for item in items]
+    # Rendering is CPU-bound Python (pyecharts options, escaping every cell); chunks keep
+    # the cost of sending records out and pages back small next to the work.
+    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_render_task, items, chunksize=max(1, len(items) // (workers * 8))))
+
+
+def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None,
+               workers: int = 1) -> list[tuple[report_page.RenderedReport | None, str | None]]:
+    """``_render_task`` over every (record, rel), in order, through the render cache; pages
+    not in the cache are rendered in ``workers`` processes."""
+    keys = [cache.key(record, rel) if cache is not None else None for record, rel in items]
+    out: list = [cache.get(key) if key else None for key in keys]
+    todo = [i for i, page in enumerate(out) if page is None]
+    for i, (page, error) in zip(todo, _render_many([items[i] for i in todo], workers)):
+        if page is not None and keys[i]:
+            cache.put(keys[i], page)
+        out[i] = (page, error)
+    return [(item, None) if isinstance(item, report_page.RenderedReport) else item
+            for item in out]
+
+
+def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
+                     workers: int = 1) -> list[tuple[Outcome, report_page.RenderedReport]]:
+    """Enrich the publishable records (cross-year checks and context) and render their pages.
+
+    A record the renderer cannot handle is reported like an unreadable file; the others are
+    then enriched and rendered again without it, so no page links to a page that will not
+    exist (through the render cache, only pages whose context changed are rendered twice).
     """
-    out = []
-    for record, rel in items:
-        key = cache.key(record, rel) if cache is not None else None
-        page = cache.get(key) if key else None
-        if page is not None:
-            out.append((page, None))
-            continue
-        page, error = _render_task((record, rel))
-        if page is not None and key:
-            cache.put(key, page)
-        out.append((page, error))
-    return out
-
-
-def _drop_unrenderable(outcomes: list[Outcome], cache: RenderCache | None = None) -> None:
-    """A record the page renderer cannot handle is reported like an unreadable file.
-
-    Checked before the cross-year enrichment, so no other page links to a page that will
-    not exist.
-    """
-    todo = [o for o in outcomes if o.record is not None and o.duplicate_of is None]
-    for out, (_, error) in zip(todo, render_all([(o.record, o.rel) for o in todo], cache)):
-        if error is not None:
+    while True:
+        published = [o for o in outcomes if o.record is not None and o.duplicate_of is None]
+        indexes.enrich([o.record for o in published])
+        rendered = render_all([(o.record, o.rel) for o in published], cache, workers)
+        failed = [(o, error) for o, (page, error) in zip(published, rendered) if page is None]
+        if not failed:
+            return [(o, page) for o, (page, _) in zip(published, rendered)]
+        for out, error in failed:
             out.record = None
             out.error = {"code": "render_crash", "reason": f"生成页面时出错：{error}"}
 
 
-def _check_renderable(out: Outcome) -> None:
-    """``_drop_unrenderable`` for one outcome, in this process."""
-    _drop_unrenderable([out])
+def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport]], summary: dict,
+               reports_dir: Path, docs_dir: Path) -> tuple[int, int]:
+    """Every generated file into the docs folder MkDocs reads; returns (files changed,
+    files removed).  Only files whose bytes change are written (see ``docs_tree``)."""
+    docs = DocsTree(docs_dir)
+    records = [out.record for out, _ in pages]
+    for out, page in pages:
+        docs.write(page.md_path, page.markdown + search.terms_block(out.record))
+        for rel, text in sorted(page.data_files.items()):
+            docs.write(rel, text)
+        docs.write(report_page.download_path(out.record, out.rel),
+                   (reports_dir / out.rel).read_bytes())
+    for rel, text in build_report.render_pages(summary):
+        docs.write(rel, text)
+    docs.write("build-report.json", build_report.render_json(summary))
+    docs.write("index.md", home.render_home(records, summary))
+    docs.keep(indexes.write_indexes(records, docs.root))
+    docs.copy_missing(DOCS_SOURCE)
+    removed = docs.remove_stale()
+    return docs.changed, removed
 
 
 def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work_dir: Path,
@@ -519,39 +499,23 @@ def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work
     """
     timings = {} if timings is None else timings
     clock = time.perf_counter()
+    # Until this build has finished, neither the docs nor the site folder is a complete
+    # build to add to: an interrupted build makes the next one clean.
+    state_before = _read_state(work_dir)
+    (work_dir / STATE_FILE).unlink(missing_ok=True)
     cache = RenderCache(work_dir / "render-cache", generator_digest())
-    _drop_unrenderable(outcomes, cache)
-    published = [o for o in outcomes if o.record is not None and o.duplicate_of is None]
-    records = [o.record for o in published]
-    indexes.enrich(records)
-    stage = stage_docs(work_dir)
-    rendered = render_all([(o.record, o.rel) for o in published], cache)
+    pages = render_published(outcomes, cache, os.cpu_count() or 1)
     cache.prune()
-    for out, (page, error) in zip(published, rendered):
-        if page is None:
-            # rendered before enrichment: only the cross-year context can have broken it
-            raise RuntimeError(f"{out.rel}: {error}")
-        _write(stage, page.md_path, page.markdown + search.terms_block(out.record))
-        for rel, text in sorted(page.data_files.items()):
-            _write(stage, rel, text)
-        _write(stage, report_page.download_path(out.record, out.rel),
-               (reports_dir / out.rel).read_bytes())
+    records = [out.record for out, _ in pages]
     summary = build_report.summarize(outcomes, orphans)
-    _write(stage, "build-report.md", build_report.render_markdown(summary))
-    _write(stage, "build-report.json", build_report.render_json(summary))
-    _write(stage, "index.md", home.render_home(records, summary))
-    indexes.write_indexes(records, stage)
+    copied, removed = write_docs(pages, summary, reports_dir, work_dir / "docs")
     docs = work_dir / "docs"
-    copied, removed = sync_docs(stage, docs)
-    shutil.rmtree(stage)
     timings["pages"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     fingerprint = site_fingerprint()
-    reason = clean_build_reason(work_dir, site_dir, fingerprint, removed)
+    reason = clean_build_reason(state_before, site_dir, fingerprint, removed)
     dirty = not reason
-    # Until this build has finished, the site folder is not a complete build to add to.
-    (work_dir / STATE_FILE).unlink(missing_ok=True)
     site_url = run_mkdocs(docs, site_dir, data_epoch(records), dirty=dirty)
     feeds.write_feeds(records, site_dir, site_url)
     timings["site"] = time.perf_counter() - clock

@@ -2,32 +2,50 @@
 
 Files (relative to the site root):
 
-* ``data/archive.csv``   one row per report: metadata, headline figures, every cell
-* ``data/cells/<year>.csv``  long form: one row per report per cell (dotted path, label,
-  value, unit), one file per report year so no file grows with the whole archive
-* ``data/records.json``  every record as the parser made it (plus cross-year context)
-* ``data/r/<year>/<slug>.json``  each report's own record (``urls.record_json_path``)
+* ``data/archive.csv``   one row per report: metadata, headline figures, every cell as a
+  column — the whole archive in one spreadsheet
+* ``data/cells/<year>.csv.gz``  long form: one row per report per cell (dotted path, label,
+  value, unit), one gzip'd file per report year so no file grows with the whole archive
+* ``data/records.jsonl.gz``  every record as the parser made it (plus cross-year context),
+  one minified JSON object per line
+* ``data/r/<year>/<slug>.json``  each report's own record, minified (``urls.record_json_path``)
 * ``data/datapackage.json``  Frictionless descriptor; column descriptions come from the
   field registry (``record.fields()``), so a new registry field documents itself.
 
-CSV files are UTF-8 with a BOM so that Excel opens Chinese text correctly.  Blank cells
-are empty fields (null), never 0.  Output is sorted and has no timestamps.
+The long table and the records repeat the same text for every report (labels, units, the
+cells of each check), so they are published gzip'd: a tenth of their size or less, and
+pandas, R and Frictionless read ``.gz`` directly.  The per-report JSON stays plain because
+a report page links to it for reading in the browser.
+
+CSV files are UTF-8 with a BOM so that Excel opens Chinese text correctly, with CRLF line
+ends (RFC 4180), so a text field holding a lone carriage return is quoted, not split.
+Blank cells are empty fields (null), never 0.  Output is sorted and has no timestamps; gzip
+members carry no file name and mtime 0, so the same records give the same bytes.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
+import gzip
+import io
 import json
 from pathlib import PurePosixPath
-from typing import Any, Iterable
-
-import pandas as pd
+from typing import Any, Iterable, Sequence
+from urllib.parse import quote
 
 from . import headline, urls
-from .record import T3_COLUMN_LABELS_ZH, T3_COLUMNS, fields, iter_cells
+from .record import T3_COLUMN_LABELS_ZH, T3_COLUMNS, fields
+from .render.escape import text as esc
 
 DATA_DIR = "data"
 PACKAGE_NAME = "gov-disclosure-annual-reports"
+ARCHIVE_CSV = "archive.csv"
+RECORDS_FILE = "records.jsonl.gz"
+DATAPACKAGE = "datapackage.json"
+# Level 6 (zlib's default) is within a few per cent of 9 on this highly repetitive text
+# and several times faster; open data is regenerated on every build.
+GZIP_LEVEL = 6
 
 # (column, frictionless type, Chinese description) for the metadata part of archive.csv
 META_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -86,7 +104,8 @@ def _clean_number(v: Any) -> Any:
     return v
 
 
-def archive_row(record: dict) -> dict[str, Any]:
+def archive_row(record: dict, cells: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
+    """One archive.csv row; ``cells`` is ``list(iter_cells(record))`` when already known."""
     meta = record["meta"]
     region = [p for p in (meta.get("region") or []) if p]
     source = meta.get("source") or {}
@@ -113,24 +132,57 @@ def archive_row(record: dict) -> dict[str, Any]:
         row[key] = _clean_number(value)
     row["checks_failed"] = sum(1 for c in record.get("checks", []) if c.get("status") == "fail")
     row["warnings"] = len(record.get("warnings", []))
-    present = dict(iter_cells(record))
-    for path, _, _ in cell_columns():
+    present = dict(record_cells(record) if cells is None else cells)
+    for path in _cell_paths():
         row[path] = _clean_number(present.get(path))
     return row
 
 
-def cell_rows(record: dict) -> Iterable[dict[str, Any]]:
+def _cell_tuples(record: dict, cells: list[tuple[str, Any]]) -> list[tuple]:
+    """The record's rows of the long table, in ``CELL_COLUMNS`` order."""
     labels = _labels()
     page, year = _page(record), record["meta"].get("year")
-    for path, value in iter_cells(record):
-        label, unit = labels[path]
-        yield {"report": page, "year": year, "path": path, "table": path.split(".")[0],
-               "label": label, "value": _clean_number(value), "unit": unit}
+    out = []
+    for path, value in cells:
+        table, label, unit = labels[path]
+        out.append((page, year, path, table, label, _clean_number(value), unit))
+    return out
 
 
 @functools.cache
-def _labels() -> dict[str, tuple[str, str]]:
-    return {p: (label, unit) for p, label, unit in cell_columns()}
+def _cell_plan(template: str | None) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(table, key parts, T3 columns or ()) per registry field of ``template``: what
+    ``iter_cells`` walks, resolved once rather than for each of ~200 cells of each report."""
+    return tuple((f.table, tuple(f.key.split(".")), T3_COLUMNS if f.table == "T3" else ())
+                 for f in fields() if not template or template in f.templates)
+
+
+def record_cells(record: dict) -> list[tuple[str, Any]]:
+    """``list(iter_cells(record))``, walking each T3 row once instead of once per column."""
+    tables = record["tables"]
+    out: list[tuple[str, Any]] = []
+    for table, parts, columns in _cell_plan(record["meta"].get("template")):
+        node = tables.get(table)
+        if node is None:
+            continue
+        for part in parts:
+            node = None if node is None else node[part]
+        prefix = f"{table}.{'.'.join(parts)}"
+        if columns:
+            out.extend((f"{prefix}.{c}", None if node is None else node[c]) for c in columns)
+        else:
+            out.append((prefix, node))
+    return out
+
+
+@functools.cache
+def _labels() -> dict[str, tuple[str, str, str]]:
+    return {p: (p.split(".")[0], label, unit) for p, label, unit in cell_columns()}
+
+
+@functools.cache
+def _cell_paths() -> tuple[str, ...]:
+    return tuple(p for p, _, _ in cell_columns())
 
 
 def year_name(record: dict) -> str:
@@ -149,11 +201,26 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    rows = [{k: spreadsheet_safe(v) for k, v in row.items()} for row in rows]
-    # object dtype keeps ints as ints and None as an empty field (no 5.0, no NaN)
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    return "\ufeff" + frame.to_csv(index=False, lineterminator="\n")
+def _csv(rows: Iterable[Sequence[Any]], columns: Sequence[str], report_text: bool = True) -> str:
+    """CSV text with a BOM: None is an empty field, ints stay ints (no 5.0, no NaN).
+
+    ``report_text`` False promises that no text field comes from a report (the long table:
+    registry labels and page addresses only), which skips the formula guard per field.
+    """
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    # CRLF ends make the writer quote a field holding a lone "\r" too ("\n" alone does not)
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    if report_text:
+        rows = ([spreadsheet_safe(v) for v in row] for row in rows)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip: mtime 0 and no file name in the header."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def _sort_key(record: dict) -> tuple:
@@ -169,6 +236,11 @@ def archive_columns() -> list[tuple[str, str, str]]:
     return list(META_COLUMNS) + figs + list(TAIL_COLUMNS) + cells
 
 
+def cells_file(year: str) -> str:
+    """The long table of one report year, relative to the data folder."""
+    return f"cells/{year}.csv.gz"
+
+
 def datapackage(years: Iterable[str] = ()) -> dict[str, Any]:
     def schema(cols: Iterable[tuple[str, str, str]]) -> dict:
         return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in cols],
@@ -180,13 +252,20 @@ def datapackage(years: Iterable[str] = ()) -> dict[str, Any]:
         "description": "各级行政机关政府信息公开工作年度报告中的统计表格（主动公开、依申请公开、"
                        "行政复议与行政诉讼）及由其计算的主要指标。空白表示原报告该处为空。",
         "resources": [
-            {"name": "archive", "path": "archive.csv", "format": "csv", "mediatype": "text/csv",
+            {"name": "archive", "path": ARCHIVE_CSV, "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "description": "每份报告一行", "schema": schema(archive_columns())},
         ] + [
-            {"name": f"cells-{y}", "path": f"cells/{y}.csv", "format": "csv",
+            {"name": f"cells-{y}", "path": cells_file(y), "format": "csv", "compression": "gz",
              "mediatype": "text/csv", "encoding": "utf-8-sig",
-             "description": f"{y}年度报告：每份报告每个单元格一行", "schema": schema(CELL_COLUMNS)}
+             "description": f"{y}年度报告：每份报告每个单元格一行（gzip 压缩）",
+             "schema": schema(CELL_COLUMNS)}
             for y in years
+        ] + [
+            # nested JSON is no table: published as a plain file resource
+            {"name": "records", "path": RECORDS_FILE, "type": "file", "format": "jsonl",
+             "compression": "gz", "mediatype": "application/jsonl", "encoding": "utf-8",
+             "description": "全部报告的完整结构化记录：每行一份报告的 JSON（JSON Lines，gzip 压缩），"
+                            "字段见 REPORT_FORMAT 的记录说明"},
         ],
     }
 
@@ -195,28 +274,74 @@ def _json(obj: Any, indent: int | None = 1) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=indent) + "\n"
 
 
-def files(records: list[dict]) -> list[tuple[str, str]]:
-    """Every open-data file as (path relative to the docs folder, text), sorted by path."""
+def _minified(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def files(records: list[dict]) -> list[tuple[str, str | bytes]]:
+    """Every open-data file as (path relative to the docs folder, text or gzip bytes),
+    sorted by path."""
     records = sorted(records, key=_sort_key)
-    by_year: dict[str, list[dict]] = {}
-    for r in records:
-        by_year.setdefault(year_name(r), []).append(r)
+    # each record is read once: its cells feed both tables, its JSON both JSON files
+    cells = [record_cells(r) for r in records]
+    lines = [_minified(r) for r in records]
+    by_year: dict[str, list[tuple]] = {}
+    for r, c in zip(records, cells):
+        by_year.setdefault(year_name(r), []).extend(_cell_tuples(r, c))
     years = sorted(by_year)
-    out = [
-        (f"{DATA_DIR}/archive.csv",
-         _csv([archive_row(r) for r in records], [c for c, _, _ in archive_columns()])),
-        (f"{DATA_DIR}/records.json", _json(records, indent=None)),
-        (f"{DATA_DIR}/datapackage.json", _json(datapackage(years))),
+    columns = [c for c, _, _ in archive_columns()]
+    rows = [archive_row(r, c) for r, c in zip(records, cells)]
+    out: list[tuple[str, str | bytes]] = [
+        (f"{DATA_DIR}/{ARCHIVE_CSV}", _csv([[row[c] for c in columns] for row in rows], columns)),
+        (f"{DATA_DIR}/{RECORDS_FILE}", gzip_bytes("".join(x + "\n" for x in lines).encode("utf-8"))),
+        (f"{DATA_DIR}/{DATAPACKAGE}", _json(datapackage(years))),
     ]
     # the long table grows with reports x ~200 cells: one file per year keeps each bounded
-    out += [(f"{DATA_DIR}/cells/{y}.csv",
-             _csv([row for r in by_year[y] for row in cell_rows(r)], [c for c, _, _ in CELL_COLUMNS]))
+    out += [(f"{DATA_DIR}/{cells_file(y)}",
+             gzip_bytes(_csv(by_year[y], [c for c, _, _ in CELL_COLUMNS],
+                             report_text=False).encode("utf-8")))
             for y in years]
     seen: set[str] = set()
-    for r in records:
+    for r, line in zip(records, lines):
         # the same file filed twice has one address; its first copy is published
         path = urls.record_json_path(r)
         if path not in seen:
             seen.add(path)
-            out.append((path, _json(r)))
+            out.append((path, line + "\n"))
     return sorted(out)
+
+
+# ----------------------------------------------------------------------------- the page
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{max(1, round(n / 1000))} KB"
+
+
+def data_page_markdown(records: list[dict], data_files: list[tuple[str, str | bytes]]) -> str:
+    """The open-data page (``data/index.md``): every download with its size, and how to
+    read the gzip'd ones.  ``data_files`` is what ``files(records)`` returned."""
+    sizes = {rel[len(DATA_DIR) + 1:]: len(c if isinstance(c, bytes) else c.encode("utf-8"))
+             for rel, c in data_files}
+    years = sorted({year_name(r) for r in records})
+
+    def item(name: str, text: str) -> str:
+        size = f"（{_size(sizes[name])}）" if name in sizes else ""
+        return f'<li><a href="{quote(name)}">{esc(name)}</a>{size}：{text}</li>'
+
+    lines = ["# 开放数据", "",
+             f"档案中全部 {len(records)} 份报告的数据均可下载。空白单元格表示原报告该处为空，"
+             "与 0 不同。金额单位为万元。", "", "<ul>",
+             item(ARCHIVE_CSV, "每份报告一行：元数据、主要指标、表格每个单元格各一列"
+                               "（UTF-8，带 BOM，可直接用 Excel 打开）。"),
+             item(RECORDS_FILE, "全部报告的完整结构化记录，每行一份报告的 JSON（JSON Lines，gzip 压缩）。"),
+             item(DATAPACKAGE, "Frictionless 数据包说明：各文件、各列的含义与单位。"),
+             "</ul>", "",
+             "单元格长表（每份报告每个单元格一行：点分路径、中文标签、数值、单位），"
+             "按报告年度分文件，gzip 压缩：", "", "<ul>"]
+    lines += [item(cells_file(y), f"{esc(y)} 年度") for y in years]
+    lines += ["</ul>", "",
+              "以 <code>.gz</code> 结尾的文件是 gzip 压缩文件：可用 7-Zip 等常见解压工具解开后用 Excel "
+              "打开，也可直接读取，例如 Python：<code>pandas.read_csv(\"cells/2021.csv.gz\")</code>、"
+              "<code>pandas.read_json(\"records.jsonl.gz\", lines=True)</code>；"
+              "R：<code>read.csv(\"cells/2021.csv.gz\", fileEncoding = \"UTF-8-BOM\")</code>。", "",
+              "每份报告页面另附该报告自己的 JSON 记录。", ""]
+    return "\n".join(lines)

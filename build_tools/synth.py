@@ -1150,11 +1150,40 @@ WRITERS: dict[str, Writer] = {"txt": write_txt, "txt_layout": write_txt_layout,
                               "html_gbk": write_html_gbk, "pdf": write_pdf}
 
 
+# The "mixed" archive (``--format mixed``): share of each format, in percent.  Roughly
+# what a province's publications look like: mostly web pages and text, Word files, some
+# PDFs (the slowest to read and to make: LibreOffice converts them).
+FORMAT_MIX: tuple[tuple[str, int], ...] = (("txt", 45), ("html", 20), ("html_gbk", 5),
+                                           ("docx", 15), ("pdf", 10), ("txt_layout", 5))
+
+
+def mixed_formats(specs: list[ReportSpec], seed: int = 0) -> list[tuple[ReportSpec, str]]:
+    """Each spec with a format drawn by ``FORMAT_MIX`` and, for the published formats, a
+    layout variant drawn from ``VARIANTS`` (deterministic for a seed)."""
+    rng = random.Random(f"formats-{seed}")
+    names = [name for name, _ in FORMAT_MIX]
+    weights = [w for _, w in FORMAT_MIX]
+    variants = sorted(VARIANTS)
+    out = []
+    for spec in specs:
+        fmt = rng.choices(names, weights)[0]
+        out.append((spec if fmt == "txt" else with_variant(spec, rng.choice(variants)), fmt))
+    return out
+
+
 def generate(count: int, out: Path, seed: int = 0, fmt: str = "txt",
              variant: str | None = None) -> list[ReportSpec]:
     """Write ``count`` reports; ``variant`` (a key of ``VARIANTS``) sets their layout mess
-    (the writers other than txt print it)."""
+    (the writers other than txt print it); ``fmt="mixed"`` draws a format and a variant
+    per report (``FORMAT_MIX``)."""
     specs = plan(count, seed)
+    if fmt == "mixed":
+        pairs = mixed_formats(specs, seed)
+        for spec, f in pairs:
+            if f != "pdf":
+                WRITERS[f](spec, out)
+        write_pdfs([spec for spec, f in pairs if f == "pdf"], out)   # one LibreOffice pass
+        return [spec for spec, _ in pairs]
     if variant is not None:
         specs = [with_variant(s, variant) for s in specs]
     if fmt == "pdf":
@@ -1176,7 +1205,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, required=True, help="number of report files")
     p.add_argument("--out", required=True, help="archive folder to write (like reports/)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--format", default="txt", choices=sorted(WRITERS))
+    p.add_argument("--format", default="txt", choices=sorted(WRITERS) + ["mixed"],
+                   help="one format for all, or mixed (FORMAT_MIX, a layout variant each)")
     p.add_argument("--variant", choices=sorted(VARIANTS),
                    help="layout mess of the published formats (default: none beyond the text mess)")
     p.add_argument("--manifest", help="also write a JSON list of what each file contains "

@@ -7,6 +7,7 @@ served on 127.0.0.1 from a thread.  Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,7 +49,14 @@ def base_url(tmp_path_factory):
     site = _build(records, tmp_path_factory.mktemp("browser-indexes"))
     province = sorted({r["meta"]["region"][0] for r in records})[0]
     with serve(site) as base:
-        yield base.rstrip("/"), province
+        yield base.rstrip("/"), province, _busiest_city(records)
+
+
+def _busiest_city(records: list[dict]) -> list[str]:
+    """The city with the most reports filed at city level: its page lists them (a province
+    page lists only its own bodies, and the generator files none at province level)."""
+    counts = Counter(tuple(r["meta"]["region"]) for r in records if len(r["meta"]["region"]) == 2)
+    return list(min(counts, key=lambda c: (-counts[c], c)))
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +86,11 @@ def _shot(page, name: str) -> None:
 
 
 def test_region_page_chart_draws_and_table_sorts(base_url, browser):
-    base, province = base_url
-    page, errors = _open(browser, f"{base}/{quote(urls.region_slug([province]))}/")
+    base, _, city = base_url
+    page, errors = _open(browser, f"{base}/{quote(urls.region_slug(city))}/")
     w, h = _canvas_size(page)
     assert w > 100 and h > 100
-    table = page.locator("table[data-archive-sortable]").last          # 各机关历年主要数据
+    table = page.locator("table[data-archive-sortable]").last          # 本级机关历年主要数据
     page.wait_for_function("document.querySelector('table[data-archive-sortable]')"
                            ".getAttribute('data-sortable-ready') === 'true'")
     table.scroll_into_view_if_needed()
@@ -107,17 +115,24 @@ def test_region_page_chart_draws_and_table_sorts(base_url, browser):
 
 
 def test_year_page_ranking_chart_draws(base_url, browser):
-    base, _ = base_url
+    base, province, _ = base_url
     page, errors = _open(browser, f"{base}/years/2021/")
     w, h = _canvas_size(page)
     assert w > 100 and h > 100
     _shot(page, "indexes-year-desktop.png")
+    # the province row leads to the province's reports of the year, ranked in a chart too
+    page.locator(f"table[data-archive-sortable] a:text-is('{province}')").click()
+    page.wait_for_selector(".archive-chart[data-drawn='true'] canvas", timeout=15000)
+    assert page.url.endswith(f"/years/2021/{quote(urls.region_part(province))}/")
+    w, h = _canvas_size(page)
+    assert w > 100 and h > 100
+    assert page.locator("h2", has_text="全部报告").count() == 1
     assert errors == []
     page.close()
 
 
 def test_phone_width_tables_scroll_in_their_own_box(base_url, browser):
-    base, province = base_url
+    base, province, _ = base_url
     page, errors = _open(browser, f"{base}/{quote(urls.region_slug([province]))}/", width=375)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     # a wide table overflows a scrolling box of its own (ours or Material's), not the page

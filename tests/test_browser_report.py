@@ -59,6 +59,13 @@ def test_report_page_shows_t3_and_drawn_charts(served, browser):
     t3 = page.locator(".archive-t3 table")
     assert t3.is_visible()
     assert "（七）总计" in t3.inner_text()
+    # the table leaves out optional end tags: the browser still builds the template's grid,
+    # seven value cells in every body row, the failing 总计 cells marked
+    cells_per_row = page.eval_on_selector_all(
+        ".archive-t3 tbody tr", "rows => rows.map(r => r.querySelectorAll('td').length)")
+    assert len(cells_per_row) >= 23 and set(cells_per_row) == {7}, cells_per_row
+    assert page.locator(".archive-t3 td.cell-fail").count() >= 2
+    assert page.locator(".archive-figure table.archive-chart-data").count() >= 2
     page.wait_for_selector(".archive-chart[data-drawn='true'] canvas", timeout=10_000)
     sizes = page.eval_on_selector_all(
         ".archive-chart canvas", "els => els.map(c => [c.clientWidth, c.clientHeight])")
@@ -117,4 +124,65 @@ def test_search_finds_ledu_district(served, browser):
         "() => [...document.querySelectorAll('.md-search-result__item a')]"
         ".some(a => decodeURI(a.href).includes('/r/'))", timeout=15_000)
     page.close()
+    assert problems == []
+
+
+# Draws ECharts options into an SVG of fixed size and returns the SVG text (element ids,
+# which count up per chart, made neutral) and the tooltip's model (keys sorted).
+DRAW_JS = """([full, compact]) => full.map((option, i) => {
+  const canon = (v) => Array.isArray(v) ? '[' + v.map(canon).join(',') + ']'
+    : (v && typeof v === 'object') ? '{' + Object.keys(v).sort().filter((k) => v[k] !== undefined)
+      .map((k) => JSON.stringify(k) + ':' + canon(v[k])).join(',') + '}'
+    : JSON.stringify(v);
+  const draw = (o) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'width:600px;height:400px;position:absolute;left:-9999px';
+    document.body.appendChild(el);
+    const chart = echarts.init(el, null, {renderer: 'svg'});
+    chart.setOption(o);
+    const svg = chart.renderToSVGString().replace(/zr\\d+-/g, 'zr-').replace(/cls-\\d+/g, 'cls');
+    const tooltip = canon(chart.getOption().tooltip);
+    chart.dispose();
+    el.remove();
+    return [svg, tooltip];
+  };
+  return [draw(option), draw(compact[i])];
+})"""
+
+
+def test_compact_chart_options_draw_what_pyecharts_options_draw(served, browser):
+    """options_json drops only ECharts' defaults: full and compact options give the same
+    picture and the same tooltip, for the report charts and for a line chart with a title
+    and a scrolling legend like the index pages' trend charts."""
+    import json
+
+    from pyecharts import options as opts
+    from pyecharts.charts import Line
+
+    from build_tools.render import charts
+    from tests.test_render import make_record
+
+    full = [c.options for t in ("2021", "2019") for c in charts.report_charts(make_record(t))]
+    line = (Line().add_xaxis(["2020", "2021", "2022"])
+            .add_yaxis("本年新收申请", [3, None, 7]).add_yaxis("行政复议", [0, 1, 2])
+            .set_global_opts(title_opts=opts.TitleOpts(title="历年"),
+                             tooltip_opts=opts.TooltipOpts(trigger="axis"),
+                             legend_opts=opts.LegendOpts(pos_bottom="0", type_="scroll")))
+    full.append(json.loads(line.dump_options()))
+    compact = [json.loads(charts.options_json(o)) for o in full]
+    for o in full:     # what options_json always adds; the rest must come out equal
+        o.setdefault("tooltip", {})["renderMode"] = "richText"
+    for o in full + compact:    # compare the finished picture, not a frame of an animation
+        o["animation"] = False
+    size = [(len(json.dumps(f)), len(json.dumps(c))) for f, c in zip(full, compact)]
+    assert all(c < f / 2 for f, c in size[:6]) and size[6][1] < size[6][0], size
+    site, base = served
+    rel = page_dir(site, "城东区人民政府", 2020).relative_to(site).as_posix()
+    page, problems = open_page(browser, base + quote(rel) + "/")
+    drawn = page.evaluate(DRAW_JS, [full, compact])
+    page.close()
+    assert len(drawn) == 7
+    for i, (a, b) in enumerate(drawn):
+        assert "<path" in a[0] and a[0] == b[0], i
+        assert a[1] == b[1], i
     assert problems == []

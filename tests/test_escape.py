@@ -161,3 +161,22 @@ def test_number_keeps_blank_and_zero_apart():
 def test_clean_drops_invisible_and_bidi_characters():
     assert escape.clean("乐\u200b都\u202e区\x00") == "乐都区"
     assert html.unescape(escape.text("a\nb\r\nc")) == "a b c"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_any_text_in_our_raw_html_block_renders_as_itself(s):
+    """html_text() is for the inside of raw HTML blocks we emit (tables, narrative):
+    Markdown leaves the block alone, so HTML escaping is enough there."""
+    doc = f'前文\n\n<div class="narrative">\n<p>{escape.html_text(s)}\n<p>二\n</div>\n\n后文'
+    out = parse(to_html(doc))
+    assert [t for t, _ in out.tags] == ["p", "div", "p", "p", "p"]
+    # the same characters in the same order (white space aside)
+    expected = "".join(("前文" + escape.clean(s) + "二后文").split())
+    assert "".join("".join(out.text).split()) == expected
+
+
+def test_html_text_keeps_punctuation_plain():
+    assert escape.html_text("1.属于国家秘密 50.0% a/b") == "1.属于国家秘密 50.0% a/b"
+    assert escape.html_text("<script>&\"'") == "&lt;script&gt;&amp;\"'"
+    assert escape.html_text("乐\u200b都\n区") == "乐都 区"

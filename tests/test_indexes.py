@@ -7,15 +7,17 @@ seed-like record, from seed 000's printed tables), never read back from the code
 from __future__ import annotations
 
 import html as html_lib
+import json
+import posixpath
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from build_tools import headline, indexes, synth, urls
+from build_tools import headline, indexes, quality, synth, urls
 from build_tools.record import empty_t2, empty_t3, empty_t4, new_record, set_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -275,17 +277,30 @@ def test_region_page_lists_bodies_and_departments(site):
     assert "<td>政府</td>" in row and 'data-sort="5.0"' in row   # 本年新收 5
     assert '<table data-archive-sortable="true"' in html
     assert 'class="archive-chart" data-src="trend.json"' in html
-    # the province page counts everything below it, with the sub-region table
+    # the province page summarises its cities instead of listing every report below it
     prov = _html(root, urls.region_slug(["青海省"]))
-    assert "海东市" in prov and "乐都区教育局" in prov
+    assert 'href="%E6%B5%B7%E4%B8%9C%E5%B8%82/"' in prov        # 海东市/
+    assert "乐都区教育局" not in prov
 
 
-def test_year_page_ranks_and_lists_every_report(site):
+def _list_pages(root: Path, page_dir: str) -> list[str]:
+    """The HTML of a list page and of its numbered pages (page.2, page.3, …) in order."""
+    first = root / page_dir
+    rest = sorted(first.glob("page.*/index.html"), key=lambda p: int(p.parent.name[5:]))
+    return [(first / "index.html").read_text("utf-8")] + [p.read_text("utf-8") for p in rest]
+
+
+def test_year_page_has_a_row_per_province_and_their_pages_list_every_report(site):
     root, records = site
     html = _html(root, urls.year_slug(2022))
+    provinces = {r["meta"]["region"][0] for r in records if r["meta"]["year"] == 2022}
+    assert len(provinces) > 1
+    for prov in provinces:
+        assert f'href="{quote(urls.region_part(prov))}/"' in html
     for r in records:
-        if r["meta"]["year"] == 2022 and "<" not in r["meta"]["agency"]:
-            assert r["meta"]["agency"] in html
+        if r["meta"]["year"] == 2022:
+            pages = "".join(_list_pages(root, f"years/2022/{r['meta']['region'][0]}"))
+            assert quote(urls.report_slug(r)) + "/" in pages, r["meta"]["agency"]
     assert 'data-src="ranking.json"' in html and (root / "years/2022/ranking.json").is_file()
     index = _html(root, "years")
     for year in {r["meta"]["year"] for r in records}:
@@ -301,15 +316,16 @@ def test_agency_page_shows_years_and_change(site):
 
 def test_quality_page_names_rule_report_and_cells(site):
     root, records = site
-    html = _text(root, "quality")
-    assert "规则1" in html
+    summary = _text(root, "quality")
+    assert "规则1" in summary and "按省份汇总" in summary
+    # records[-3] (海东市乐都区人民政府 2022) fails rule 1: on the list of rule 1 in 青海省
+    html = _text(root, quality.detail_dir("t3_balance", "青海省"))
     assert "一、本年新收政府信息公开申请数量｜总计" in html and "T3.new_received.total" in html
-    slug = urls.report_slug(records[-3])
-    assert "../" + "/".join(part for part in slug.split("/")) in unquote(html)
+    assert "../../../" + urls.report_slug(records[-3]) + "/" in unquote(html)
     # the generated archive (seed 7) plants carry-over faults, e.g. 吴中区教育局 2021 vs 2020:
-    # they show up under 规则5, on both years' reports
-    section = html[re.search(r"<h3[^>]*>规则5", html).start():]
-    section = section[:section.index("</table>")]
+    # listed under 规则5 in 江苏省, on both years' reports
+    section = _text(root, quality.detail_dir("cross_year_carryover", "江苏省"))
+    assert "规则5" in section
     assert "吴中区教育局" in section and "2020" in section and "2021" in section
 
 
@@ -334,7 +350,9 @@ def test_new_region_year_and_body_appear_without_code_change(tmp_path):
     assert "云南省" in _html(root, "regions")
     assert (root / "regions/云南省/昆明市/index.html").is_file()
     assert 'href="2031/"' in _html(root, "years")
-    assert "昆明市人民政府" in _html(root, "agencies")
+    assert "云南省" in _html(root, "agencies")
+    assert "昆明市人民政府" in _html(root, "agencies/regions/云南省")
+    assert "地区未知的机关" in _html(root, "agencies")
 
 
 def test_deterministic_output(tmp_path):
@@ -377,3 +395,236 @@ def test_chart_data_and_pooled_rates(tmp_path):
     row_2022 = re.search(r"<tr><td><a [^>]*>2022年</a></td>.*?</tr>", page).group(0)
     assert "85.7%" in row_2022            # 公开率 pooled: (5 + 1) / (5 + 2), not mean of rates
     assert "66.7%" in row_2022            # 复议纠错率 pooled: (1 + 1) / (2 + 2 - 1)
+
+
+# ----------------------------------------------------------------------------- page layout
+
+def _row(md: str, label: str) -> list[str]:
+    """Text of each cell of the first table row whose first cell reads ``label``."""
+    for tr in re.findall(r"<tr>.*?</tr>", md):
+        cells = [html_lib.unescape(re.sub(r"<[^>]+>", "", td))
+                 for td in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+        if cells and cells[0] == label:
+            return cells
+    raise AssertionError(f"no row {label!r}")
+
+
+def _small_archive() -> list[dict]:
+    qh, hd, ld, xn = ("青海省",), ("青海省", "海东市"), ("青海省", "海东市", "乐都区"), ("青海省", "西宁市")
+    return [
+        make("海东市人民政府", list(hd), 2021, new=10, processed=10, granted=10),
+        make("海东市人民政府", list(hd), 2022, new=20, processed=20, granted=20),
+        make("乐都区人民政府", list(ld), 2022, new=3, processed=3, granted=3),
+        make("乐都区教育局", list(ld), 2022, "department", new=2, processed=2, granted=2),
+        make("西宁市人民政府", list(xn), 2022, new=7, processed=7, granted=7),
+        make("淮安市人民政府", ["江苏省", "淮安市"], 2021, new=4, processed=4, granted=4),
+    ] + [make("青海省人民政府", list(qh), 2021, new=50, processed=50, granted=50)]
+
+
+def test_region_pages_list_own_reports_and_one_row_per_child(tmp_path):
+    indexes.write_indexes(_small_archive(), tmp_path)
+
+    def md(page_dir: str) -> str:
+        return (tmp_path / page_dir / "index.md").read_text("utf-8")
+
+    prov = md("regions/青海省")
+    # 海东市: 3 bodies (海东市人民政府, 乐都区人民政府, 乐都区教育局), 4 reports, of them 3 in
+    # 2022 (the newest year under 青海省) with 20 + 3 + 2 = 25 new requests
+    assert _row(prov, "海东市")[:5] == ["海东市", "3", "4", "3", "25"]
+    assert _row(prov, "西宁市")[:5] == ["西宁市", "1", "1", "1", "7"]
+    assert "2022年报告数" in prov
+    # own level only: the province's own government, not the cities' bodies
+    assert "青海省人民政府" in prov and "乐都区教育局" not in prov and "西宁市人民政府" not in prov
+    # a province's years lead to its reports of that year
+    assert 'href="../../years/2021/%E9%9D%92%E6%B5%B7%E7%9C%81/"' in prov
+    city = md("regions/青海省/海东市")
+    assert "海东市人民政府" in city and "乐都区教育局" not in city
+    assert _row(city, "乐都区")[:5] == ["乐都区", "2", "2", "2", "5"]
+    county = md("regions/青海省/海东市/乐都区")
+    assert "乐都区人民政府" in county and "乐都区教育局" in county
+    assert "## 下级地区" not in county
+    west = md("regions/青海省/西宁市")
+    assert "西宁市人民政府" in west
+    root = md("regions")
+    assert _row(root, "青海省")[:3] == ["青海省", "5", "6"]
+    assert 'href="../years/2021/"' in root
+
+
+def test_year_pages_by_province_and_agencies_by_province(tmp_path):
+    indexes.write_indexes(_small_archive(), tmp_path)
+
+    def md(page_dir: str) -> str:
+        return (tmp_path / page_dir / "index.md").read_text("utf-8")
+
+    y2022 = md("years/2022")
+    # 青海省 2022: 4 bodies, 4 reports, 20 + 3 + 2 + 7 = 32 new requests
+    assert _row(y2022, "青海省")[:4] == ["青海省", "4", "4", "32"]
+    assert "江苏省" not in y2022                       # no report of 2022
+    assert not (tmp_path / "years/2022/江苏省").exists()
+    y2021 = md("years/2021")
+    assert _row(y2021, "江苏省")[:4] == ["江苏省", "1", "1", "4"]
+    page = md("years/2022/青海省")
+    for name in ("海东市人民政府", "乐都区人民政府", "乐都区教育局", "西宁市人民政府"):
+        assert name in page
+    assert "淮安市人民政府" not in page and "青海省人民政府" not in page   # other province / year
+    assert _row(page, "乐都区教育局")[1:3] == ["部门", "海东市／乐都区"]      # region below 青海省
+    ranking = json.loads((tmp_path / "years/2022/青海省/ranking.json").read_text("utf-8"))
+    assert ranking["yAxis"][0]["data"] == ["乐都区教育局", "乐都区人民政府", "西宁市人民政府",
+                                           "海东市人民政府"]
+    agencies = md("agencies")
+    # 青海省: 海东市人民政府, 乐都区人民政府, 乐都区教育局, 西宁市人民政府, 青海省人民政府
+    assert _row(agencies, "青海省") == ["青海省", "5", "4", "1", "6"]
+    assert _row(agencies, "江苏省") == ["江苏省", "1", "1", "0", "1"]
+    assert "乐都区教育局" not in agencies
+    qh = md("agencies/regions/青海省")
+    assert _row(qh, "乐都区教育局")[:4] == ["乐都区教育局", "部门", "海东市／乐都区", "2022"]
+    assert _row(qh, "青海省人民政府")[2] == "本级"
+    agency = md(urls.agency_slug(_small_archive()[3]))
+    assert 'href="../regions/%E9%9D%92%E6%B5%B7%E7%9C%81/"' in agency    # 青海省的机关
+
+
+def test_chunk_spans_keep_order_and_budget():
+    assert indexes.chunk_spans([], 10, 10) == [(0, 0)]
+    assert indexes.chunk_spans([4, 4, 4], 100, 100) == [(0, 3)]
+    # first page has room for 5 (shares it with other content), later pages for 10
+    assert indexes.chunk_spans([3, 3, 3, 3, 3, 3], 5, 10) == [(0, 1), (1, 4), (4, 6)]
+    # an item over budget still gets a page of its own
+    assert indexes.chunk_spans([20, 1, 1], 10, 10) == [(0, 1), (1, 3)]
+    assert indexes.page_dirs("years/2021/青海省", 3) == [
+        "years/2021/青海省", "years/2021/青海省/page.2", "years/2021/青海省/page.3"]
+
+
+def test_long_lists_go_on_numbered_pages_that_link_each_other(tmp_path, monkeypatch):
+    # 30 bodies of one city in one year, and 20 reports with no region: with a budget of a
+    # few rows per page, each list spreads over several pages
+    city = ["江苏省", "南京市"]
+    records = [make(f"南京市第{i:02d}局", city, 2022, "department", new=i, processed=i, granted=i)
+               for i in range(30)]
+    records += [make(f"无地区机关{i:02d}", [], 2022, new=1, processed=1, granted=1) for i in range(20)]
+    monkeypatch.setattr(indexes, "PAGE_BUDGET", 4000)
+    root = build_site(records, tmp_path)
+    for page_dir, names in (("years/2022/江苏省", [f"南京市第{i:02d}局" for i in range(30)]),
+                            (urls.region_slug(city), [f"南京市第{i:02d}局" for i in range(30)]),
+                            ("agencies/regions/江苏省", [f"南京市第{i:02d}局" for i in range(30)]),
+                            ("regions", [f"无地区机关{i:02d}" for i in range(20)]),
+                            ("years/2022", [f"无地区机关{i:02d}" for i in range(20)]),
+                            ("agencies", [f"无地区机关{i:02d}" for i in range(20)])):
+        pages = _list_pages(root, page_dir)
+        assert len(pages) >= 2, page_dir
+        # every name on exactly one page, in order (agency name order here); the list is
+        # each page's last table (page 1 of a year also ranks the top 20 above it)
+        tables = [page[page.rindex("<table"):] for page in pages]
+        found = [n for table in tables for n in names if f">{n}</a>" in table]
+        assert sorted(found) == names and found == names, page_dir
+        for k, page in enumerate(pages, 1):
+            assert f"<strong>第{k}页</strong>" in page
+            assert f"共 {len(pages)} 页" in page
+        for k in range(2, len(pages) + 1):
+            assert f'href="page.{k}/"' in pages[0]
+            assert f"（第{k}页）" in pages[k - 1]
+    generated = [p for d in ("regions", "years", "agencies") for p in (root / d).rglob("index.html")]
+    for page in generated:
+        assert broken_links(root, page) == [], page
+
+
+def test_writer_writes_only_changed_files_and_takes_bytes(tmp_path):
+    import os
+
+    w = indexes._Writer(tmp_path)
+    w.add("a/index.md", "# 甲\n")
+    w.add("data/x.gz", b"\x1f\x8b\x00binary")
+    assert w.flush() == {"a/index.md", "data/x.gz"}
+    assert (tmp_path / "a/index.md").read_text("utf-8") == "# 甲\n"
+    assert (tmp_path / "data/x.gz").read_bytes() == b"\x1f\x8b\x00binary"
+    old = 1_000_000_000
+    for rel in ("a/index.md", "data/x.gz"):
+        os.utime(tmp_path / rel, (old, old))
+    w = indexes._Writer(tmp_path)
+    w.add("a/index.md", "# 甲\n")               # same bytes: left alone
+    w.add("data/x.gz", b"\x1f\x8b\x00changed")  # same length would not do: new bytes written
+    w.add("b.md", "新")
+    assert w.flush() == {"a/index.md", "data/x.gz", "b.md"}
+    assert (tmp_path / "a/index.md").stat().st_mtime == old
+    assert (tmp_path / "data/x.gz").stat().st_mtime != old
+    assert (tmp_path / "data/x.gz").read_bytes() == b"\x1f\x8b\x00changed"
+    w = indexes._Writer(tmp_path)
+    w.add("../escape.md", "x")
+    with pytest.raises(ValueError):
+        w.flush()
+
+
+def test_write_indexes_returns_what_it_made_and_rewrites_nothing_unchanged(tmp_path):
+    records = _small_archive()
+    made = indexes.write_indexes(records, tmp_path)
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert made == on_disk
+    assert {"regions/index.md", "years/2022/青海省/index.md", "agencies/regions/江苏省/index.md",
+            "data/index.md"} <= made
+    stamp = {rel: (tmp_path / rel).stat().st_mtime_ns for rel in made}
+    assert indexes.write_indexes(records, tmp_path) == made
+    assert {rel: (tmp_path / rel).stat().st_mtime_ns for rel in made} == stamp
+
+
+# ----------------------------------------------------------------------------- scale
+
+PAGE_LIMIT = 200_000   # bytes of Markdown per generated page (issue 5: < 300 KB of HTML)
+
+
+def _clones(count: int) -> list[dict]:
+    """``count`` cheap records: seed 001 (no failing check) refiled under the bodies of the
+    generator's 8 provinces, each body over all 6 years, with new requests varied so the
+    rankings have an order.  Tables and checks are shared between clones, read-only."""
+    import random
+
+    from tests.conftest import seed_record
+
+    seed = seed_record("001")
+    t3 = seed["tables"]["T3"]
+    out = []
+    for body in synth.bodies(random.Random(0), more=True):
+        for year in synth.YEARS:
+            if len(out) == count:
+                return out
+            n = len(out)
+            meta = {**seed["meta"], "agency": body.agency, "agency_kind": body.kind,
+                    "region": list(body.region), "year": year,
+                    "source": {**seed["meta"]["source"],
+                               "sha256": urls.short_hash(str(n), length=64)}}
+            tables = {**seed["tables"],
+                      "T3": {**t3, "new_received": {**t3["new_received"], "total": n * 37 % 211}}}
+            out.append({**seed, "meta": meta, "tables": tables, "checks": list(seed["checks"])})
+    return out
+
+
+@pytest.mark.slow
+def test_index_pages_stay_small_at_10000_reports(tmp_path, monkeypatch):
+    records = _clones(10_000)
+    assert len(records) == 10_000
+    assert len({r["meta"]["region"][0] for r in records}) == 8
+    indexes.enrich(records)
+    # open data has its own tests and would write ~300 MB here; this test is about pages
+    monkeypatch.setattr(indexes.opendata, "files", lambda records: [])
+    made = indexes.write_indexes(records, tmp_path)
+    pages = sorted(rel for rel in made if rel.endswith(".md"))
+    sizes = {rel: (tmp_path / rel).stat().st_size for rel in pages}
+    assert max(sizes.values()) <= PAGE_LIMIT, max(sizes.items(), key=lambda kv: kv[1])
+    # the lists that outgrow one page did split (so the limit above held by paging)
+    assert any("/page." in rel for rel in pages)
+    for year in synth.YEARS:
+        for prov in {r["meta"]["region"][0] for r in records}:
+            assert f"years/{year}/{urls.region_part(prov)}/index.md" in made
+    # every link of every region, year and agency page leads to a generated file or page
+    # (or to a report page, which the site build renders from the same records)
+    reports = {urls.report_slug(r) for r in records}
+    listed: set[str] = set()
+    for rel in pages:
+        if not rel.startswith(("regions/", "years/", "agencies/")):
+            continue
+        page_dir = posixpath.dirname(rel)
+        for target in re.findall(r'(?:href|data-src)="([^"#]*)"', (tmp_path / rel).read_text("utf-8")):
+            path = posixpath.normpath(posixpath.join(page_dir, unquote(target)))
+            ok = (path in reports or f"{path}/index.md" in made or path in made)
+            assert ok, (rel, target)
+            if path in reports:
+                listed.add(path)
+    assert listed == reports   # and every report is listed somewhere

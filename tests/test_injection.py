@@ -125,7 +125,7 @@ def _record_of(built: dict, agency: str) -> dict:
 
 def _pages(built: dict) -> dict[str, str]:
     """Site-relative directories of every page a payload reaches, by a readable name."""
-    from build_tools import urls
+    from build_tools import quality, urls
 
     hostile = _record_of(built, HOSTILE_AGENCY)
     formatter = _record_of(built, FORMATTER_AGENCY)
@@ -142,6 +142,7 @@ def _pages(built: dict) -> dict[str, str]:
         "year 2021": urls.year_slug(2021) + "/",
         "years": "years/",
         "quality": "quality/",
+        "quality list": quality.detail_dir("t4_group_sum", "青海省") + "/",
         "build report": "build-report/",
         "agencies": "agencies/",
         "data": "data/",
@@ -217,7 +218,7 @@ def test_payload_text_is_visible_as_text(built):
         assert FORMATTER_AGENCY in opened.page.locator("article").first.inner_text()
         opened.page.close()
         # the hostile report fails rule 4 (its 行政复议 总计 is 9, not 5+1+1+1): listed by name
-        opened = open_page(browser, base + quote(pages["quality"]))
+        opened = open_page(browser, base + quote(pages["quality list"]))
         assert "注入测试局</title><script>window.__pwned=1</script>" in \
             opened.page.locator("article").first.inner_text()
         opened.page.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -52,52 +53,100 @@ def make_record(template: str = "2021") -> dict:
     return r
 
 
-def cell(html_text: str, path: str) -> str:
-    m = re.search(r'<td(?: class="([^"]*)")? data-cell="' + re.escape(path) + r'">([^<]*)</td>',
-                  html_text)
-    assert m, path
-    return m.group(2)
+# Columns of T3 and T4 as printed in the national template (REPORT_FORMAT.md).
+T3_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+T4_COLS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 
 
-def cell_class(html_text: str, path: str) -> str:
-    m = re.search(r'<td(?: class="([^"]*)")? data-cell="' + re.escape(path) + '"', html_text)
-    assert m, path
-    return m.group(1) or ""
+class BodyRows(HTMLParser):
+    """The body rows of the tables in a piece of HTML, read as a browser would: the
+    optional end tags (</td>, </th>, </tr>) may be left out.  Each row is
+    (header cell texts, [(data cell text, class)])."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[list[str], list[tuple[str, str]]]] = []
+        self.in_body = False
+        self.cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self.in_body = True
+        elif tag in ("thead", "table"):
+            self.in_body = False
+        elif self.in_body and tag == "tr":
+            self.rows.append(([], []))
+        elif self.in_body and tag in ("th", "td") and self.rows:
+            self.cell = [tag, "", dict(attrs).get("class") or ""]
+            heads, cells = self.rows[-1]
+            (heads if tag == "th" else cells).append(self.cell)
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.in_body = False
+
+    def handle_data(self, data):
+        if self.in_body and self.cell is not None:
+            self.cell[1] += data
+
+
+def body_rows(html_text: str) -> list[tuple[list[str], list[tuple[str, str]]]]:
+    p = BodyRows()
+    p.feed(html_text)
+    return [([h[1].strip() for h in heads], [(c[1].strip(), c[2]) for c in cells])
+            for heads, cells in p.rows]
+
+
+def t3_cell(html_text: str, row: str, column: str) -> tuple[str, str]:
+    """(text, class) of the T3 cell in the row whose own label is ``row``."""
+    found = [cells for heads, cells in body_rows(html_text)
+             if heads and heads[-1] == row and len(cells) == len(T3_COLS)]
+    assert len(found) == 1, (row, len(found))
+    return found[0][T3_COLS.index(column)]
+
+
+def cell(html_text: str, row: str, column: str) -> str:
+    return t3_cell(html_text, row, column)[0]
+
+
+def cell_class(html_text: str, row: str, column: str) -> str:
+    return t3_cell(html_text, row, column)[1]
 
 
 def test_t3_shows_blank_as_blank_and_zero_as_zero():
     h = tables.render_t3(make_record())
-    assert cell(h, "T3.new_received.natural_person") == "38"
-    assert cell(h, "T3.new_received.research") == "0"
-    assert cell(h, "T3.new_received.social_welfare") == ""
-    assert cell(h, "T3.denied.state_secret.total") == "0"
-    assert cell(h, "T3.denied.prohibited_by_law.total") == ""
+    new = "一、本年新收政府信息公开申请数量"
+    assert cell(h, new, "自然人") == "38"
+    assert cell(h, new, "科研机构") == "0"
+    assert cell(h, new, "社会公益组织") == ""
+    assert cell(h, "1.属于国家秘密", "总计") == "0"
+    assert cell(h, "2.其他法律行政法规禁止公开", "总计") == ""
 
 
 def test_t3_has_template_columns_and_grouped_rows():
     h = tables.render_t3(make_record())
     for label in ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
                   "法律服务机构", "其他", "总计"):
-        assert f">{label}</th>" in h, label
-    assert '<th rowspan="8" scope="rowgroup">（三）不予公开</th>' in h
-    assert '<th rowspan="3" scope="rowgroup">（四）无法提供</th>' in h
+        assert re.search(f">{label}(<|\n)", h), label
+    assert '<th rowspan="8" scope="rowgroup">（三）不予公开<' in h
+    assert '<th rowspan="3" scope="rowgroup">（四）无法提供<' in h
     assert "一、本年新收政府信息公开申请数量" in h
     assert "（七）总计" in h and "四、结转下年度继续办理" in h
     # 25 body rows in the 2021 template: 2 + 22 outcome rows + 1
     assert h.count("<tr>") - 3 == 25
     # every body row has the 7 value cells
-    body = h.split("<tbody>")[1]
-    for row in body.split("</tr>")[:-1]:
-        assert row.count("<td") == 7
+    rows = body_rows(h)
+    assert len(rows) == 25
+    assert all(len(cells) == 7 for _, cells in rows)
 
 
 def test_t3_2019_template_has_single_other_row():
     r = make_record("2019")
     r["tables"]["T3"]["other_total"].update(natural_person=1, total=1)
     h = tables.render_t3(r)
-    assert "（六）其他处理</th>" in h
-    assert cell(h, "T3.other_total.total") == "1"
-    assert "T3.other.no_correction" not in h
+    assert cell(h, "（六）其他处理", "总计") == "1"
+    assert cell(h, "（六）其他处理", "自然人") == "1"
+    assert "逾期不补正" not in h
     assert h.count("<tr>") - 3 == 23
 
 
@@ -106,8 +155,8 @@ def test_t3_collapsed_other_row_in_2021_report_is_shown():
     r["tables"]["T3"]["other_total"] = {c: None for c in rec.T3_COLUMNS}
     r["tables"]["T3"]["other_total"].update(total=2, natural_person=2)
     h = tables.render_t3(r)
-    assert cell(h, "T3.other_total.total") == "2"
-    assert "T3.other.unpaid_fee" not in h
+    assert cell(h, "（六）其他处理", "总计") == "2"
+    assert "缴纳费用" not in h
 
 
 def test_t4_labels_and_values():
@@ -115,12 +164,13 @@ def test_t4_labels_and_values():
     for label in ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正",
                   "其他结果", "尚未审结"):
         assert label in h
-    assert cell(h, "T4.review.upheld") == "10"
-    assert cell(h, "T4.review.total") == "0"
-    assert cell(h, "T4.litigation_after_review.total") == ""
-    # printed order: review, then direct suits, then suits after review
-    order = [m.group(1) for m in re.finditer(r'data-cell="T4\.(\w+)\.upheld"', h)]
-    assert order == ["review", "litigation_direct", "litigation_after_review"]
+    # printed order: review 10 1 0 0 0, then direct suits 2 0 0 1 3, then suits after
+    # review (all blank)
+    (heads, cells), = body_rows(h)
+    assert [c[0] for c in cells] == ["10", "1", "0", "0", "0", "2", "0", "0", "1", "3",
+                                     "", "", "", "", ""]
+    assert h.index("行政复议") < h.index("未经复议直接起诉") < h.index("复议后起诉")
+    assert re.findall(r"<th>([^<\n]+)", h) == T4_COLS * 3
 
 
 def test_t2_2021_and_2019_labels():
@@ -142,9 +192,13 @@ def test_failing_check_is_prominent_and_names_its_cells():
     assert "四、结转下年度继续办理 / 总计" in admonition
     assert "T3.new_received.total" in admonition
     # the failing cells are marked in the table, the others are not
-    assert "cell-fail" in cell_class(h, "T3.new_received.total")
-    assert "cell-fail" in cell_class(h, "T3.carried_forward.total")
-    assert "cell-fail" not in cell_class(h, "T3.granted.total")
+    assert "cell-fail" in cell_class(h, "一、本年新收政府信息公开申请数量", "总计")
+    assert "cell-fail" in cell_class(h, "四、结转下年度继续办理", "总计")
+    assert "cell-fail" not in cell_class(h, "一、本年新收政府信息公开申请数量", "自然人")
+    assert "cell-fail" not in cell_class(h, "（一）予以公开", "总计")
+    # the list of all checks points to the box instead of naming the cells again
+    listed = html.unescape(h[h.index("勾稽关系检查</h2>"):])
+    assert "相差 12" in listed and "T3.new_received.total" not in listed
     # the passing check is listed but not in the failure box
     assert "合计一致" in h and "合计一致" not in admonition
 
@@ -276,12 +330,12 @@ def test_charts_are_data_only_with_hand_computed_values():
     assert h.count('class="archive-chart"') == 3
     assert 'data-src="测试区人民政府-1a2b3c4d' not in h  # relative to the page's own URL
     assert 'data-src="chart-outcomes.json"' in h
-    assert h.count('class="archive-table archive-chart-data"') == 3
+    assert h.count('class="archive-grid archive-chart-data"') == 3
 
 
 def test_chart_json_is_deterministic():
-    a = charts.options_json(charts.outcomes_chart(make_record()))
-    b = charts.options_json(charts.outcomes_chart(make_record()))
+    a = charts.options_json(charts.outcomes_chart(make_record()).options)
+    b = charts.options_json(charts.outcomes_chart(make_record()).options)
     assert a == b
 
 
@@ -312,12 +366,12 @@ def test_cell_labels(path, label):
 
 def test_t2_2019_rows_in_printed_order():
     h = tables.render_t2(make_record("2019"))
-    items = re.findall(r'<th scope="rowgroup" rowspan="\d">([^<]+)</th>', h)
+    items = re.findall(r'<th scope="rowgroup"(?: rowspan="\d+")?>([^<\n]+)', h)
     assert items == ["规章", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制",
                      "行政事业性收费", "政府集中采购"]
     licensing = h[h.index("行政许可"):h.index("其他对外管理服务事项")]
-    measures = re.findall(r'<th scope="row">([^<]+)</th>', licensing)
-    assert measures == ["上一年项目数量", "本年增&#47;减", "本年处理决定数量"]
+    measures = re.findall(r'<th scope="row">([^<\n]+)', licensing)
+    assert measures == ["上一年项目数量（项）", "本年增/减（项）", "本年处理决定数量（件）"]
 
 
 @pytest.mark.parametrize("agency", [
@@ -341,13 +395,78 @@ def test_report_addresses_are_safe_for_any_agency_name(agency):
     assert urls.report_slug(other) != slug
 
 
-def test_staging_writes_stay_inside_the_docs_folder(tmp_path):
-    from build_tools import build
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    build._write(docs, "r/2021/a.md", "x")
-    assert (docs / "r/2021/a.md").read_text(encoding="utf-8") == "x"
-    for bad in ("../escape.md", "r/../../escape.md", "/tmp/escape.md"):
-        with pytest.raises(ValueError):
-            build._write(docs, bad, "x")
-    assert not (tmp_path / "escape.md").exists()
+def test_lean_table_markup_still_makes_whole_blocks_in_markdown():
+    """The report tables leave out optional end tags; Python-Markdown must still take each
+    table as one raw block (its outer </div> ends it) and go on with the Markdown after it."""
+    page = report_page.render_report(make_record(), "a.txt")
+    assert "</td>" not in page.markdown and "</tr>" not in page.markdown
+    assert "data-cell" not in page.markdown
+    h = to_html(page.markdown)
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", h)
+    assert headings == ["主要指标", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                        "四、政府信息公开行政复议、行政诉讼情况", "图表", "勾稽关系检查", "解析提示",
+                        "报告正文"]
+    # Markdown never wrapped a piece of a table in a paragraph or escaped its tags
+    for start in [m.start() for m in re.finditer("<table", h)]:
+        block = h[start:h.index("</table>", start)]
+        assert "<p>" not in block and "&lt;" not in block
+    # T2 4 + T3 7 + T4 15 + the three chart tables 2, 2, 6 value columns per row
+    assert h.count("<table") == 7
+    assert len(body_rows(tables.render_t2(make_record()))) == 10
+    t2 = {heads[-1]: cells[0][0] for heads, cells in body_rows(tables.render_t2(make_record()))}
+    assert list(t2)[:3] == ["本年制发件数（件）", "本年废止件数（件）", "现行有效件数（件）"]
+
+
+def test_narrative_in_raw_html_is_text_with_plain_punctuation():
+    r = make_record()
+    r["sections"]["overview"] = "数据统计期限自2021.1.1至2021.12.31，公开率50.0%。\n<b>粗</b> & [x](y)"
+    h = to_html(report_page.render_report(r, "a.txt").markdown)
+    narrative = h[h.index('<div class="narrative">'):]
+    narrative = narrative[:narrative.index("</div>")]
+    # punctuation stays plain characters inside our raw block (no &#46; for every dot)
+    assert "<p>数据统计期限自2021.1.1至2021.12.31，公开率50.0%。" in narrative
+    assert "<p>&lt;b&gt;粗&lt;/b&gt; &amp; [x](y)" in narrative
+    out = parse(narrative)
+    assert [t for t, _ in out.tags] == ["div", "p", "p"]
+
+
+def test_options_json_drops_echarts_defaults_and_keeps_the_chart():
+    chart = charts.appeals_chart(make_record())
+    full = chart.options
+    text = charts.options_json(full)
+    compact = json.loads(text)
+    assert "\n" not in text.rstrip("\n") and ", " not in text   # minified, one line
+    assert len(text.encode()) < len(json.dumps(full, ensure_ascii=False).encode()) / 2
+    # the data and what we chose stay
+    assert compact["series"][0]["data"] == [10, 2, None]        # 结果维持 per group
+    assert [s["name"] for s in compact["series"]] == ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+    assert compact["xAxis"][0]["data"] == ["行政复议", "未经复议直接起诉", "复议后起诉"]
+    assert compact["yAxis"][0]["minInterval"] == 1
+    assert compact["grid"] == {"bottom": 8, "containLabel": True, "left": 8, "right": 32, "top": 40}
+    assert compact["tooltip"]["trigger"] == "axis"
+    # values pyecharts writes that are NOT ECharts 6's defaults stay (ECharts 6: 10%, 8)
+    assert compact["series"][0]["barGap"] == "30%"
+    assert compact["legend"][0]["itemGap"] == 10
+    # ECharts' defaults go: legend item size 25 x 14, tooltip hideDelay 100, axis nameGap 15
+    assert "itemWidth" not in compact["legend"][0] and "itemHeight" not in compact["legend"][0]
+    assert "hideDelay" not in compact["tooltip"]
+    assert "nameGap" not in compact["xAxis"][0]
+    # animation is off for report charts, so no animation timings anywhere
+    assert compact["animation"] is False
+    assert "animationDuration" not in text and "animationEasing" not in text
+    # the page buttons of a scrolling legend are dropped from a plain legend only
+    assert "pageIconColor" not in text
+
+
+def test_options_json_draws_tooltips_as_canvas_text_and_keeps_animated_timings():
+    options = {"tooltip": {"trigger": "axis", "hideDelay": 100}, "animationDuration": 1000,
+               "animationEasing": "cubicOut",
+               "legend": [{"type": "scroll", "pageIconColor": "#2f4554", "padding": 5}],
+               "series": [{"type": "line", "name": "甲", "data": [1, None], "smooth": False}]}
+    compact = json.loads(charts.options_json(options))
+    assert compact == {"tooltip": {"trigger": "axis", "renderMode": "richText"},
+                       "animationEasing": "cubicOut",
+                       "legend": [{"type": "scroll", "pageIconColor": "#2f4554"}],
+                       "series": [{"type": "line", "name": "甲", "data": [1, None]}]}
+    # the caller's options are left as they were
+    assert options["tooltip"] == {"trigger": "axis", "hideDelay": 100}

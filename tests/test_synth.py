@@ -128,3 +128,22 @@ def test_generated_files_parse_back_to_what_was_generated(tmp_path: Path):
             if prev:
                 expected += [str(tmp_path / spec.relpath), str(tmp_path / prev[0].relpath)]
     assert expected and carry_fail == sorted(expected)
+
+
+def test_mixed_archive_draws_every_format_with_layout_mess():
+    specs = synth.plan(400, seed=3)
+    pairs = synth.mixed_formats(specs, seed=3)
+    assert [s.agency for s, _ in pairs] == [s.agency for s in specs]
+    counts = {}
+    for _, fmt in pairs:
+        counts[fmt] = counts.get(fmt, 0) + 1
+    # every format of FORMAT_MIX is drawn, text the most (45 %)
+    assert set(counts) == {"txt", "html", "html_gbk", "docx", "pdf", "txt_layout"}
+    assert max(counts, key=counts.get) == "txt"
+    # published formats carry layout mess (a page break, vertical labels …); plain text
+    # files are the plan's reports as they are
+    layout_only = {"page_break", "vertical_label", "unruled", "narrow", "t4_header3"}
+    assert any(set(s.mess) & layout_only for s, f in pairs if f != "txt")
+    assert all(s is plain for (s, f), plain in zip(pairs, specs) if f == "txt")
+    again = synth.mixed_formats(synth.plan(400, seed=3), seed=3)
+    assert [f for _, f in again] == [f for _, f in pairs]

@@ -1,7 +1,8 @@
 """The build report: what became of every file of the reports folder (构建报告).
 
 One summary dict feeds three outputs: ``build-report.json`` (site root, for machines and
-CI), ``build-report.md`` (a page in Chinese) and the console lines.  Nothing in it depends
+CI; always whole), ``build-report.md`` (a page in Chinese, with numbered sub-pages under
+``build-report/`` for lists too long for one page) and the console lines.  Nothing in it depends
 on the machine or the clock (paths are relative to the reports folder; cache hits are only
 printed), so it is part of the deterministic site.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from .. import PARSER_VERSION, domain, urls
 from . import escape, links
@@ -82,8 +84,173 @@ def _code(s: object) -> str:
     return f"<code>{escape.text(s)}</code>"
 
 
-def render_markdown(summary: dict) -> str:
-    md_path = "build-report.md"
+# ----------------------------------------------------------------------------- paged lists
+
+MD_PATH = "build-report.md"
+SUB_DIR = "build-report"
+# Budget of one generated page's Markdown (UTF-8 bytes).  The main page shows each long
+# list up to its own share, so the shares plus the fixed parts stay under it.
+PAGE_BYTES = 200_000
+ROWS_PER_PAGE = 300
+_SUB_ROWS_BYTES = 170_000      # rows of one sub-page; the rest is heading and pager
+
+
+def pack(items: list[str], budget: int, max_items: int) -> list[list[str]]:
+    """Items (rendered Markdown) in order, greedily cut into runs of at most ``budget``
+    UTF-8 bytes and ``max_items`` items each.  An item larger than the budget gets a run
+    of its own rather than being dropped.  No items, no runs."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    size = 0
+    for item in items:
+        n = len(item.encode("utf-8")) + 1   # + the newline joining it to the next
+        if run and (size + n > budget or len(run) >= max_items):
+            runs.append(run)
+            run, size = [], 0
+        run.append(item)
+        size += n
+    if run:
+        runs.append(run)
+    return runs
+
+
+@dataclass(frozen=True)
+class _Section:
+    key: str                 # folder of its sub-pages: build-report/<key>/
+    title: str               # heading (fixed Chinese text)
+    unit: str                # measure word of one item (个, 份)
+    noun: str                # what one item is: 共 N {unit}{noun}
+    items: list[dict]
+    render: Callable[[str, dict], str]    # (from_md, item) -> Markdown of one item
+    head: tuple[str, ...]    # lines before the items (table head, admonition opening)
+    inline_bytes: int        # share of the main page the whole list may take
+    preview: bool            # when it does not fit: show what fits of it on the main page
+    label: Callable[[dict], str]          # short text naming an item in page ranges
+
+
+def _unreadable_item(from_md: str, item: dict) -> str:
+    label = CODE_ZH.get(item["code"], item["code"])
+    return f"    - {_code(item['file'])}：{escape.text(label)}（{escape.text(item['reason'])}）"
+
+
+def _not_ok_item(from_md: str, item: dict) -> str:
+    target = links.md_link(from_md, links.report_md(item["slug"]))
+    lines = [f"- [{_code(item['file'])}]({target})：{escape.text(item['reason'])}"]
+    # the parser's own words (解析提示) say what exactly could not be read
+    lines += [f"    - {escape.text(w)}" for w in item.get("warnings") or [] if w]
+    return "\n".join(lines)
+
+
+def _duplicate_item(from_md: str, item: dict) -> str:
+    return f"- {_code(item['file'])} 与 {_code(item['same_page_as'])} 内容相同，只发布一次。"
+
+
+def _orphan_item(from_md: str, item: dict) -> str:
+    return f"- {_code(item['file'])}"
+
+
+def _published_item(from_md: str, item: dict) -> str:
+    target = links.md_link(from_md, links.report_md(item["slug"]))
+    title = report_title({"meta": {"agency": item["agency"], "year": item["year"]}})
+    status = RECORD_STATUS_ZH.get(item["status"], item["status"])
+    return (f"| {_code(item['file'])} | [{escape.text(title)}]({target}) | "
+            f"{escape.text(status)} | {item['failing_checks']} | {item['warnings']} |")
+
+
+_PUBLISHED_HEAD = ("| 文件 | 报告 | 状态 | 未通过的检查 | 解析提示 |",
+                   "| --- | --- | --- | --- | --- |")
+
+
+def _sections(summary: dict) -> list[_Section]:
+    by_file = lambda item: str(item["file"])  # noqa: E731
+    return [
+        # what could not be published matters most: the largest share of the main page
+        _Section("unreadable", "无法读取的文件", "个", "文件", summary["unreadable"],
+                 _unreadable_item, ('!!! failure "以下文件未能发布"', ""), 60_000, True, by_file),
+        _Section("incomplete", "解析不完整的报告", "份", "报告", summary["not_ok"], _not_ok_item,
+                 (), 40_000, True, by_file),
+        _Section("duplicates", "重复文件", "个", "文件", summary["duplicates"], _duplicate_item,
+                 (), 15_000, True, by_file),
+        _Section("orphan-sidecars", "无对应报告的元数据文件", "个", "文件",
+                 [{"file": s} for s in summary["orphan_sidecars"]], _orphan_item,
+                 (), 10_000, True, by_file),
+        # every published file is also on its report page: on the main page only when short
+        _Section("published", "已发布的报告", "份", "报告", summary["published"], _published_item,
+                 _PUBLISHED_HEAD, 30_000, False, by_file),
+    ]
+
+
+def _sub_md(key: str, page: int) -> str:
+    # numbered pages in page.<n> folders, as indexes.page_dirs names those of the indexes
+    return f"{SUB_DIR}/{key}/index.md" if page == 1 else f"{SUB_DIR}/{key}/page.{page}/index.md"
+
+
+def _short(text: str, keep: int = 24) -> str:
+    """A file path cut in the middle, for naming the first and last item of a page."""
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
+
+
+def _pager(key: str, page: int, pages: int) -> str:
+    here = _sub_md(key, page)
+    parts = [f"第 {page} / {pages} 页"]
+    for label, target in (("第一页", 1), ("上一页", page - 1), ("下一页", page + 1),
+                          ("最后一页", pages)):
+        if 1 <= target <= pages and target != page:
+            parts.append(f"[{label}]({links.md_link(here, _sub_md(key, target))})")
+    return " · ".join(parts)
+
+
+def _sub_pages(section: _Section) -> list[tuple[str, str, list[dict]]]:
+    """(path, Markdown, items) of each page of a long list."""
+    # links of page 1 start at its folder, those of every later page one deeper: cut by the
+    # longer rendering so either fits
+    later = [section.render(_sub_md(section.key, 2), item) for item in section.items]
+    runs = pack(later, _SUB_ROWS_BYTES, ROWS_PER_PAGE)
+    out, start = [], 0
+    for page, run in enumerate(runs, start=1):
+        path = _sub_md(section.key, page)
+        items = section.items[start:start + len(run)]
+        rows = run if page > 1 else [section.render(path, item) for item in items]
+        md = [f"# 构建报告：{section.title}（第 {page} 页）", "",
+              f"[构建报告]({links.md_link(path, MD_PATH)}) › {section.title}："
+              f"共 {len(section.items)} {section.unit}{section.noun}，"
+              f"本页列出第 {start + 1}–{start + len(run)} {section.unit}。", "",
+              _pager(section.key, page, len(runs)), "", *section.head, *rows, "",
+              _pager(section.key, page, len(runs)), ""]
+        out.append((path, "\n".join(md), items))
+        start += len(run)
+    return out
+
+
+def _section_lines(section: _Section, subs: list[tuple[str, str, list[dict]]]) -> list[str]:
+    """The section as the main page shows it: the whole list when it fits its share,
+    otherwise what fits plus links to every page of the whole list."""
+    md = [f"## {section.title}", ""]
+    rendered = [section.render(MD_PATH, item) for item in section.items]
+    if not subs:
+        return md + [*section.head, *rendered, ""]
+    shown = pack(rendered, section.inline_bytes, ROWS_PER_PAGE)[0] if section.preview else []
+    if shown:
+        md += [*section.head, *shown, ""]
+        md.append(f"以上为前 {len(shown)} {section.unit}，共 {len(section.items)} "
+                  f"{section.unit}{section.noun}，全部分 {len(subs)} 页列出：")
+    else:
+        md.append(f"共 {len(section.items)} {section.unit}{section.noun}，分 {len(subs)} 页列出：")
+    md.append("")
+    for page, (path, _, items) in enumerate(subs, start=1):
+        first, last = section.label(items[0]), section.label(items[-1])
+        md.append(f"- [第 {page} 页]({links.md_link(MD_PATH, path)})："
+                  f"{_code(_short(first))} 至 {_code(_short(last))}")
+    return md + [""]
+
+
+def render_pages(summary: dict) -> list[tuple[str, str]]:
+    """``build-report.md`` and the pages of its long lists, as (docs path, Markdown).
+
+    The main page leads with the counts and the files that could not be published; a
+    list too long for its share of the page is listed whole on numbered sub-pages
+    (``build-report/<list>/index.md``, ``2.md`` …) and in part on the main page.
+    """
     t = summary["totals"]
     md = ["# 构建报告", "",
           "本页列出报告文件夹中每一个文件的处理结果：已发布、无法读取（附原因）、解析不完整，"
@@ -94,39 +261,31 @@ def render_markdown(summary: dict) -> str:
           f"| 无法读取的文件 | {t['unreadable']} |", f"| 解析不完整的报告 | {t['not_ok']} |",
           f"| 重复文件 | {t['duplicates']} |", f"| 无对应报告的元数据文件 | {t['orphan_sidecars']} |",
           f"| 未通过的检查（合计） | {t['failing_checks']} |", ""]
-    if summary["unreadable"]:
-        md += ["## 无法读取的文件", "", "!!! failure \"以下文件未能发布\"", ""]
-        for item in summary["unreadable"]:
-            label = CODE_ZH.get(item["code"], item["code"])
-            md.append(f"    - {_code(item['file'])}：{escape.text(label)}（{escape.text(item['reason'])}）")
-        md.append("")
-    if summary["not_ok"]:
-        md += ["## 解析不完整的报告", ""]
-        for item in summary["not_ok"]:
-            target = links.md_link(md_path, links.report_md(item["slug"]))
-            md.append(f"- [{_code(item['file'])}]({target})：{escape.text(item['reason'])}")
-        md.append("")
-    if summary["duplicates"]:
-        md += ["## 重复文件", ""]
-        for item in summary["duplicates"]:
-            md.append(f"- {_code(item['file'])} 与 {_code(item['same_page_as'])} 内容相同，只发布一次。")
-        md.append("")
-    if summary["orphan_sidecars"]:
-        md += ["## 无对应报告的元数据文件", ""]
-        md += [f"- {_code(s)}" for s in summary["orphan_sidecars"]] + [""]
+    pages: list[tuple[str, str]] = []
+    sections = _sections(summary)
+    body: dict[str, list[str]] = {}
+    for section in sections:
+        if not section.items:
+            continue
+        rendered_main = "\n".join(section.render(MD_PATH, item) for item in section.items)
+        fits = (len(rendered_main.encode("utf-8")) <= section.inline_bytes
+                and len(section.items) <= ROWS_PER_PAGE)
+        subs = [] if fits else _sub_pages(section)
+        pages += [(path, text) for path, text, _ in subs]
+        body[section.key] = _section_lines(section, subs)
+    for key in ("unreadable", "incomplete", "duplicates", "orphan-sidecars"):
+        md += body.get(key, [])
     if summary["failing_checks_by_rule"]:
-        md += ["## 未通过的检查（按规则）", "", "| 规则 | 数量 |", "| --- | --- |"]
-        md += [f"| {rule_label(rule)} | {n} |" for rule, n in summary["failing_checks_by_rule"].items()]
+        md += ["## 未通过的检查（按规则）", "",
+               f"逐项列表见[数据质量]({links.md_link(MD_PATH, 'quality.md')})。", "",
+               "| 规则 | 数量 |", "| --- | --- |"]
+        # in rule order even when the summary was read back from sorted-key JSON
+        by_rule = sorted(summary["failing_checks_by_rule"].items(),
+                         key=lambda kv: (domain.rule_titles().get(kv[0], (99, ""))[0], kv[0]))
+        md += [f"| {rule_label(rule)} | {n} |" for rule, n in by_rule]
         md.append("")
-    md += ["## 已发布的报告", "", "| 文件 | 报告 | 状态 | 未通过的检查 | 解析提示 |",
-           "| --- | --- | --- | --- | --- |"]
-    for item in summary["published"]:
-        target = links.md_link(md_path, links.report_md(item["slug"]))
-        title = report_title({"meta": {"agency": item["agency"], "year": item["year"]}})
-        status = RECORD_STATUS_ZH.get(item["status"], item["status"])
-        md.append(f"| {_code(item['file'])} | [{escape.text(title)}]({target}) | "
-                  f"{escape.text(status)} | {item['failing_checks']} | {item['warnings']} |")
-    return "\n".join(md) + "\n"
+    md += body.get("published", ["## 已发布的报告", "", *_PUBLISHED_HEAD, ""])
+    return [(MD_PATH, "\n".join(md).rstrip("\n") + "\n")] + sorted(pages)
 
 
 def render_console(summary: dict, cached: int = 0) -> str:

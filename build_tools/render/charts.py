@@ -157,23 +157,116 @@ def report_charts(record: dict) -> list[Chart]:
             if c is not None]
 
 
-def options_json(chart: Chart) -> str:
-    """Deterministic JSON text of a chart's options."""
-    return json.dumps(chart.options, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+# Options pyecharts writes out although they equal ECharts' own defaults (ECharts 6.0, the
+# vendored version): dropping them leaves the chart as it was.  Most are in ECharts' default
+# options (found by removing each key pyecharts writes and seeing ECharts' getOption() stay
+# the same); the few marked "code" are the fallbacks ECharts' code uses when a key is unset
+# (dataStack.js: stackStrategy; Source.js: seriesLayoutBy; labelStyle.js:
+# richInheritPlainLabel, valueAnimation).  tests/test_browser_report.py draws full and
+# compact options and compares the pictures and the tooltips.  component -> {key: default};
+# a dotted key reaches into a nested object.  Values pyecharts writes that are NOT ECharts 6
+# defaults stay (barGap "30%" where ECharts 6 says "10%", legend itemGap 10 for 8, split
+# lines shown on a category axis, animation timings of a chart that animates).
+ECHARTS_DEFAULTS: dict[str, dict[str, object]] = {
+    "": {"animationDuration": 1000, "animationThreshold": 2000},
+    "legend": {"borderRadius": 0, "itemHeight": 14, "itemWidth": 25, "padding": 5,
+               "selected": {}, "selector": False, "selectorButtonGap": 10,
+               "selectorItemGap": 7, "selectorPosition": "auto", "triggerEvent": False},
+    "series": {"barMinHeight": 0, "clip": True, "connectNulls": False, "large": False,
+               "largeThreshold": 400, "legendHoverLink": True, "realtimeSort": False,
+               "showBackground": False, "showSymbol": True, "smooth": False, "step": False,
+               # code
+               "datasetIndex": 0, "seriesLayoutBy": "column", "stackStrategy": "samesign",
+               "label.richInheritPlainLabel": True, "label.valueAnimation": False},
+    "title": {"itemGap": 10, "padding": 5, "show": True, "subtarget": "blank",
+              "target": "blank"},
+    "tooltip": {"alwaysShowContent": False, "axisPointer": {"type": "line"},
+                "displayTransition": True, "enterable": False, "hideDelay": 100,
+                "show": True, "showContent": True, "showDelay": 0, "textStyle.fontSize": 14,
+                "transitionDuration": 0.4, "triggerOn": "mousemove|click"},
+    "xAxis": {"axisLabel.margin": 8, "axisLabel.show": True, "inverse": False, "nameGap": 15,
+              "nameLocation": "end", "nameTruncate": {}, "offset": 0, "show": True,
+              "silent": False, "triggerEvent": False,
+              # code
+              "axisLabel.richInheritPlainLabel": True, "axisLabel.valueAnimation": False},
+}
+ECHARTS_DEFAULTS["yAxis"] = ECHARTS_DEFAULTS["xAxis"]
+
+# With animation off for the whole chart (the report charts), nothing is ever animated, so
+# the timings pyecharts repeats at the top and in every axis say nothing.
+ANIMATION_KEYS = frozenset({"animation", "animationDelay", "animationDelayUpdate",
+                            "animationDuration", "animationDurationUpdate", "animationEasing",
+                            "animationEasingUpdate", "animationThreshold"})
+
+
+# Page buttons belong to a scrolling legend only (ScrollableLegendModel).
+SCROLL_LEGEND_KEYS = ("pageButtonItemGap", "pageButtonPosition", "pageFormatter",
+                      "pageIconColor", "pageIconInactiveColor", "pageIconSize")
+
+
+def _items(value: object) -> list[dict]:
+    """A component's option objects (ECharts takes one object or a list of them)."""
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
+
+
+def _drop_defaults(node: dict, defaults: dict[str, object]) -> None:
+    for dotted, default in defaults.items():
+        *parents, key = dotted.split(".")
+        target = node
+        for part in parents:
+            target = target.get(part) if isinstance(target, dict) else None
+        if isinstance(target, dict) and key in target and target[key] == default \
+                and type(target[key]) is type(default):
+            del target[key]
+
+
+def compact_options(options: dict) -> dict:
+    """ECharts options without the entries that equal ECharts' defaults (a deep copy).
+
+    Tooltips are always drawn in the canvas (``renderMode: richText``), never as HTML, so
+    no name in a chart can ever become markup.
+    """
+    out = json.loads(json.dumps(options))
+    for component, defaults in ECHARTS_DEFAULTS.items():
+        for item in ([out] if not component else _items(out.get(component))):
+            _drop_defaults(item, defaults)
+    for legend in _items(out.get("legend")):
+        if legend.get("type") != "scroll":
+            for key in SCROLL_LEGEND_KEYS:
+                legend.pop(key, None)
+    if out.get("animation") is False:
+        for key in ANIMATION_KEYS - {"animation"}:
+            out.pop(key, None)
+        for value in out.values():
+            for item in _items(value):
+                for key in ANIMATION_KEYS:
+                    item.pop(key, None)
+    for tooltip in _items(out.get("tooltip")):
+        tooltip["renderMode"] = "richText"
+    return out
+
+
+def options_json(options: dict) -> str:
+    """Compact, deterministic JSON text of ECharts options (see ``compact_options``)."""
+    return json.dumps(compact_options(options), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")) + "\n"
 
 
 def chart_block(chart: Chart, data_src: str) -> str:
-    """The chart container and its data table (text alternative), as one raw HTML block."""
-    head = "".join(f"<th>{escape.text(c)}</th>" for c in chart.columns)
+    """The chart container and its data table (text alternative), as one raw HTML block.
+
+    The figure itself lays out chart and table (archive.css), and the table leaves out the
+    end tags HTML makes optional, as the report tables do (tables.py says why).
+    """
+    head = "".join(f"<th>{escape.html_text(c)}" for c in chart.columns)
     rows = "\n".join(
-        f"<tr><td>{escape.text(row[0])}</td>"
-        + "".join(f"<td>{escape.number(v)}</td>" for v in row[1:]) + "</tr>"
+        f"<tr><td>{escape.html_text(row[0])}"
+        + "".join(f"<td>{escape.html_text(escape.number(v))}" for v in row[1:])
         for row in chart.rows)
-    return (f'<figure class="archive-figure">\n'
-            f"<figcaption>{escape.text(chart.title)}</figcaption>\n"
-            f'<div class="archive-figure-body{" archive-figure-body--stacked" if chart.wide_table else ""}">\n'
+    stacked = " archive-figure--stacked" if chart.wide_table else ""
+    return (f'<figure class="archive-figure{stacked}">\n'
+            f"<figcaption>{escape.html_text(chart.title)}</figcaption>\n"
             f'<div class="archive-chart" data-src="{escape.attr(data_src)}" role="img" '
-            f'aria-label="{escape.attr(chart.title)}（数据见右侧表格）"></div>\n'
-            f'<div class="archive-table archive-chart-data">\n<table class="archive-grid">\n'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
-            f"</div>\n</figure>")
+            f'aria-label="{escape.attr(chart.title)}（数据见{"下方" if chart.wide_table else "右侧"}表格）"></div>\n'
+            f'<table class="archive-grid archive-chart-data">\n'
+            f"<thead><tr>{head}\n<tbody>\n{rows}\n</table>\n</figure>")

@@ -3,9 +3,10 @@
 Report text (agency names, narrative, labels, parser messages, sidecar values) is untrusted.
 It lands in two kinds of places in a generated page:
 
-* Markdown that Python-Markdown turns into HTML (with ``tables``, ``admonition``,
-  ``md_in_html``, ``toc`` and possibly ``attr_list`` enabled), and
-* raw HTML blocks we emit ourselves (tables, chart containers), which Markdown passes through.
+* Markdown that Python-Markdown turns into HTML (with ``tables``, ``admonition``, ``toc``
+  and possibly ``attr_list`` enabled), and
+* raw HTML blocks we emit ourselves (tables, chart containers, narrative), which Markdown
+  passes through untouched.
 
 ``text()`` makes a string inert in BOTH: every character that either language gives a
 meaning to is written as a numeric character reference.  Markdown treats ``&#NN;`` as a
@@ -49,6 +50,19 @@ def text(value: object) -> str:
     return s.translate(_ENTITY)
 
 
+def html_text(value: object) -> str:
+    """One line of inert text for the inside of a raw HTML block WE emit, never for Markdown.
+
+    Python-Markdown stores a raw HTML block whole and never looks for Markdown inside it
+    (``md_in_html`` is off, and no tag of ours carries ``markdown=``); the block ends only
+    at its outer end tag, which text without ``<`` cannot close.  So HTML escaping suffices
+    there, and punctuation stays plain characters: every ``&#46;`` is one more thing for
+    Markdown's and MkDocs' HTML parsers to handle on every page.
+    """
+    s = _SPACES.sub(" ", clean(value).replace("\r", " ").replace("\n", " ")).strip()
+    return html.escape(s, quote=False)
+
+
 def attr(value: object) -> str:
     """A value for a double-quoted HTML attribute inside HTML we emit.
 
@@ -58,7 +72,7 @@ def attr(value: object) -> str:
     return html.escape(s, quote=True)
 
 
-def paragraphs(value: object) -> list[str]:
+def paragraphs(value: object, inert=text) -> list[str]:
     """Multi-line text as a list of inert paragraphs (one per non-blank source line).
 
     Report narrative is line-oriented (each line of the extracted text is a paragraph or a
@@ -66,18 +80,22 @@ def paragraphs(value: object) -> list[str]:
     """
     out = []
     for line in clean(value).splitlines():
-        line = text(line)
+        line = inert(line)
         if line:
             out.append(line)
     return out
 
 
 def paragraphs_html(value: object, css_class: str = "narrative") -> str:
-    """A raw HTML block of ``<p>`` elements, or an empty string for empty text."""
-    paras = paragraphs(value)
+    """A raw HTML block of ``<p>`` elements, or an empty string for empty text.
+
+    ``</p>`` is left out (HTML ends a paragraph at the next ``<p>`` or at ``</div>``):
+    fewer tags for Markdown's and MkDocs' HTML parsers on every page.
+    """
+    paras = paragraphs(value, html_text)
     if not paras:
         return ""
-    body = "\n".join(f"<p>{p}</p>" for p in paras)
+    body = "\n".join(f"<p>{p}" for p in paras)
     return f'<div class="{css_class}">\n{body}\n</div>'
 
 

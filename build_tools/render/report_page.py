@@ -92,14 +92,16 @@ def _cell_desc(record: dict, path: str) -> str:
     return f"「{escape.text(label)}」（<code>{escape.text(path)}</code>）{tail}"
 
 
-def _check_item(record: dict, chk: dict, md_path: str) -> str:
+def _check_item(record: dict, chk: dict, md_path: str, with_cells: bool = True) -> str:
     status = STATUS_ZH.get(chk.get("status"), escape.text(chk.get("status")))
     parts = [f"**{status}** · {rule_label(chk.get('rule'))}", escape.text(chk.get("message"))]
     # A failing check names every cell it read, so a reader can trace it; for the others the
     # cells are in the record's JSON — listing them here made half of each page's bytes.
+    # The box at the top of the page names them once; the full list below points there.
     cells = chk.get("cells") or []
     if cells and chk.get("status") == "fail":
-        parts.append("涉及单元格：" + "；".join(_cell_desc(record, c) for c in cells))
+        parts.append("涉及单元格：" + "；".join(_cell_desc(record, c) for c in cells)
+                     if with_cells else "涉及的单元格见页首的未通过检查，并在表格中以红色标出。")
     other = chk.get("other")
     if isinstance(other, dict) and other.get("slug"):
         target = links.md_link(md_path, links.report_md(str(other["slug"])))
@@ -142,6 +144,8 @@ def _meta_lines(record: dict, md_path: str, download: str | None) -> list[str]:
         href = escape.attr(links.html_link(md_path, download))
         name = escape.text(PurePosixPath(download).name)
         lines.append(f'- 原始文件：<a href="{href}" download>{name}</a>')
+    record_json = escape.attr(links.html_link(md_path, urls.record_json_path(record)))
+    lines.append(f'- 结构化数据：<a href="{record_json}">本报告的记录（JSON）</a>')
     source_url = escape.url((meta.get("source") or {}).get("url"))
     if source_url:
         lines.append(f'- 来源：<a href="{source_url}" rel="nofollow noopener noreferrer">'
@@ -224,7 +228,7 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
         md += ["## 图表", ""]
         for chart in chart_list:
             data_path = f"{slug}/chart-{chart.name}.json"
-            data_files[data_path] = charts_mod.options_json(chart)
+            data_files[data_path] = charts_mod.options_json(chart.options)
             md += [charts_mod.chart_block(chart, links.html_link(md_path, data_path)), ""]
     elif any(record["tables"].get(t) is not None for t in ("T3", "T4")):
         md += ["## 图表", "", "本报告的统计表没有填写数字（全部空白），没有可绘制的数据。", ""]
@@ -234,7 +238,7 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
     if checks:
         order = {"fail": 0, "not_assessable": 1, "pass": 2}
         for chk in sorted(checks, key=lambda c: order.get(c.get("status"), 3)):
-            md.append(f"- {_check_item(record, chk, md_path)}")
+            md.append(f"- {_check_item(record, chk, md_path, with_cells=False)}")
     else:
         md.append("本报告没有可执行的检查。")
     md.append("")

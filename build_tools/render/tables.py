@@ -4,6 +4,12 @@ Tables are emitted as our own raw HTML blocks (rowspan/colspan headers, grouped 
 because Markdown tables cannot express the template's grouped labels.  Every label comes
 from the field registry (``domain/fields.csv``) or ``record.py`` constants, every value
 through ``escape.number``: a blank source cell stays blank, a 0 stays 0.
+
+The markup is as lean as HTML allows, because Python-Markdown and MkDocs each parse every
+tag of a raw block on every page (most of a site build's time): the end tags HTML makes
+optional (``</td>``, ``</th>``, ``</tr>``, ``</thead>`` before ``<tbody>``, ``</tbody>``) are
+left out (a block still ends at its outer ``</div>``), and cells carry no attribute but
+what the browser needs.  A cell a failing check names is marked by class ``cell-fail``.
 """
 
 from __future__ import annotations
@@ -64,13 +70,13 @@ def safe_value(record: dict, path: str) -> object:
 
 def _td(value: object, path: str, marked: set[str]) -> str:
     cls = ' class="cell-fail"' if path in marked else ""
-    return f'<td{cls} data-cell="{escape.attr(path)}">{escape.number(value)}</td>'
+    return f"<td{cls}>{escape.html_text(escape.number(value))}"
 
 
 def _wrap(kind: str, caption: str, rows: list[str]) -> str:
     body = "\n".join(rows)
     return (f'<div class="archive-table archive-{kind}">\n<table class="archive-grid">\n'
-            f"<caption>{escape.text(caption)}</caption>\n{body}\n</table>\n</div>")
+            f"<caption>{escape.html_text(caption)}</caption>\n{body}\n</table>\n</div>")
 
 
 # ---------------------------------------------------------------- T2
@@ -103,7 +109,7 @@ def _t2_fields(template: str | None) -> list[rec.Field]:
 
 
 def render_t2(record: dict, marked: set[str] = frozenset()) -> str:
-    """T2 as 项目 | 指标 | 数值 | 单位, one group of rows per item (规章, 行政许可, …)."""
+    """T2 as 项目 | 指标（单位） | 数值, one group of rows per item (规章, 行政许可, …)."""
     t2 = record["tables"].get("T2")
     if t2 is None:
         return ""
@@ -111,17 +117,18 @@ def render_t2(record: dict, marked: set[str] = frozenset()) -> str:
     groups: dict[str, list[rec.Field]] = {}
     for f in _t2_fields(template):
         groups.setdefault(f.key.split(".", 1)[0], []).append(f)
-    rows = ["<thead><tr><th>项目</th><th>指标</th><th>数值</th><th>单位</th></tr></thead>",
-            "<tbody>"]
+    rows = ["<thead><tr><th>项目<th>指标（单位）<th>数值", "<tbody>"]
     for fields in groups.values():
         for i, f in enumerate(fields):
             item, _, measure = clean_label(f.label_zh).partition(" ")
-            head = (f'<th scope="rowgroup" rowspan="{len(fields)}">{escape.text(item)}</th>'
-                    if i == 0 else "")
+            span = f' rowspan="{len(fields)}"' if len(fields) > 1 else ""
+            head = (f'<th scope="rowgroup"{span}>{escape.html_text(item)}' if i == 0 else "")
+            label = measure or item
+            if f.unit:
+                label += f"（{f.unit}）"
             value = safe_value(record, f.path)
-            rows.append(f"<tr>{head}<th scope=\"row\">{escape.text(measure or item)}</th>"
-                        f"{_td(value, f.path, marked)}<td>{escape.text(f.unit)}</td></tr>")
-    rows.append("</tbody>")
+            rows.append(f'<tr>{head}<th scope="row">{escape.html_text(label)}'
+                        f"{_td(value, f.path, marked)}")
     return _wrap("t2", "主动公开政府信息情况", rows)
 
 
@@ -188,13 +195,12 @@ def render_t3(record: dict, marked: set[str] = frozenset()) -> str:
     org_cols = [c for c in rec.T3_APPLICANT_COLUMNS if c != "natural_person"]
     head = [
         "<thead>",
-        f'<tr><th rowspan="3" colspan="3" class="corner">{escape.text(T3_CORNER)}</th>'
-        f'<th colspan="{len(cols)}">{T3_APPLICANTS_HEADING}</th></tr>',
-        f'<tr><th rowspan="2">{lab["natural_person"]}</th>'
-        f'<th colspan="{len(org_cols)}">{T3_ORGANIZATIONS_HEADING}</th>'
-        f'<th rowspan="2">{lab["total"]}</th></tr>',
-        "<tr>" + "".join(f"<th>{lab[c]}</th>" for c in org_cols) + "</tr>",
-        "</thead>",
+        f'<tr><th rowspan="3" colspan="3" class="corner">{escape.html_text(T3_CORNER)}'
+        f'<th colspan="{len(cols)}">{T3_APPLICANTS_HEADING}',
+        f'<tr><th rowspan="2">{lab["natural_person"]}'
+        f'<th colspan="{len(org_cols)}">{T3_ORGANIZATIONS_HEADING}'
+        f'<th rowspan="2">{lab["total"]}',
+        "<tr>" + "".join(f"<th>{lab[c]}" for c in org_cols),
     ]
     rows = t3_rows(record)
     outcome_rows = [r for r in rows if r.top is None]
@@ -203,23 +209,22 @@ def render_t3(record: dict, marked: set[str] = frozenset()) -> str:
     for i, r in enumerate(rows):
         cells = "".join(_td(_t3_value(t3, r.key, c), f"T3.{r.key}.{c}", marked) for c in cols)
         if r.top is not None:
-            body.append(f'<tr><th colspan="3" scope="row">{escape.text(r.top)}</th>{cells}</tr>')
+            body.append(f'<tr><th colspan="3" scope="row">{escape.html_text(r.top)}{cells}')
             continue
         lead = ""
         if first_outcome:
             lead += (f'<th rowspan="{len(outcome_rows)}" scope="rowgroup" class="vertical">'
-                     f"{T3_OUTCOMES_HEADING}</th>")
+                     f"{T3_OUTCOMES_HEADING}")
             first_outcome = False
         if r.item is None:
-            lead += f'<th colspan="2" scope="row">{escape.text(r.group)}</th>'
+            lead += f'<th colspan="2" scope="row">{escape.html_text(r.group)}'
         else:
             prev = rows[i - 1] if i else None
             if prev is None or prev.group != r.group or prev.item is None:
                 span = sum(1 for x in outcome_rows if x.group == r.group and x.item is not None)
-                lead += f'<th rowspan="{span}" scope="rowgroup">{escape.text(r.group)}</th>'
-            lead += f'<th scope="row">{escape.text(r.item)}</th>'
-        body.append(f"<tr>{lead}{cells}</tr>")
-    body.append("</tbody>")
+                lead += f'<th rowspan="{span}" scope="rowgroup">{escape.html_text(r.group)}'
+            lead += f'<th scope="row">{escape.html_text(r.item)}'
+        body.append(f"<tr>{lead}{cells}")
     return _wrap("t3", "收到和处理政府信息公开申请情况", head + body)
 
 
@@ -233,17 +238,15 @@ def render_t4(record: dict, marked: set[str] = frozenset()) -> str:
     lit_groups = [g for g in rec.T4_GROUPS if glab[g].startswith(T4_LITIGATION_HEADING)]
     review_groups = [g for g in rec.T4_GROUPS if g not in lit_groups]
     head = ["<thead><tr>"]
-    head += [f'<th colspan="{n}" rowspan="2">{escape.text(glab[g])}</th>' for g in review_groups]
-    head.append(f'<th colspan="{n * len(lit_groups)}">{T4_LITIGATION_HEADING}</th></tr>')
+    head += [f'<th colspan="{n}" rowspan="2">{escape.html_text(glab[g])}' for g in review_groups]
+    head.append(f'<th colspan="{n * len(lit_groups)}">{T4_LITIGATION_HEADING}')
     head.append("<tr>" + "".join(
-        f'<th colspan="{n}">{escape.text(glab[g].split(" ", 1)[-1])}</th>' for g in lit_groups)
-        + "</tr>")
+        f'<th colspan="{n}">{escape.html_text(glab[g].split(" ", 1)[-1])}' for g in lit_groups))
     head.append("<tr>" + "".join(
-        f"<th>{rec.T4_COLUMN_LABELS_ZH[c]}</th>" for g in rec.T4_GROUPS for c in rec.T4_COLUMNS)
-        + "</tr></thead>")
+        f"<th>{rec.T4_COLUMN_LABELS_ZH[c]}" for g in rec.T4_GROUPS for c in rec.T4_COLUMNS))
     # Review first, then the litigation groups: the printed order of the template.
     order = review_groups + lit_groups
     cells = "".join(_td((t4.get(g) or {}).get(c), f"T4.{g}.{c}", marked)
                     for g in order for c in rec.T4_COLUMNS)
-    body = ["<tbody>", f"<tr>{cells}</tr>", "</tbody>"]
+    body = ["<tbody>", f"<tr>{cells}"]
     return _wrap("t4", "政府信息公开行政复议、行政诉讼情况", head + body)
