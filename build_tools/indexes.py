@@ -36,6 +36,7 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
 from . import crossyear, domain, headline, opendata, urls
+from .urls import agencies_region_slug, page_dirs, year_region_slug
 from .crossyear import year_of
 from .docs_tree import write_if_changed
 from .record import T3_COLUMN_LABELS_ZH, fields
@@ -327,15 +328,6 @@ class _Writer:
 PAGE_BUDGET = 160_000
 
 
-def page_dirs(page_dir: str, count: int) -> list[str]:
-    """Folders of a list's numbered pages: the page itself, then ``page.2``, ``page.3``…
-
-    ``urls.safe_name`` never keeps a ".", so no region, province or agency folder beside
-    them can take one of these names.
-    """
-    return [page_dir] + [f"{page_dir}/page.{k}" for k in range(2, count + 1)]
-
-
 def chunk_spans(sizes: Sequence[int], first_budget: int, budget: int) -> list[tuple[int, int]]:
     """Consecutive runs ``(start, end)`` of items whose sizes add up to at most the budget
     (``first_budget`` for the first run, which shares its page with other content).
@@ -427,17 +419,6 @@ def _by_province(records: Iterable[dict]) -> tuple[dict[str, list[dict]], list[d
         else:
             unknown.append(r)
     return dict(sorted(out.items())), unknown
-
-
-def year_region_slug(year: int, province: str) -> str:
-    """``years/2021/青海省``: one province's reports of one year."""
-    return f"{urls.year_slug(year)}/{urls.region_part(province)}"
-
-
-def agencies_region_slug(province: str) -> str:
-    """``agencies/regions/青海省``: the bodies of one province.  Under ``regions/`` because
-    an agency folder is any safe name plus a hash, and so could equal a province's."""
-    return f"agencies/regions/{urls.region_part(province)}"
 
 
 def _bodies(records: Iterable[dict]) -> int:

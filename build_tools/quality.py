@@ -10,7 +10,7 @@ Addresses (docs-relative Markdown files, served at their folder)::
 
     quality.md                                    the summary, served at quality/
     quality/<rule>/<province>/index.md            one rule in one province
-    quality/<rule>/<province>/page.<n>/index.md   its page n >= 2 (``indexes.page_dirs``)
+    quality/<rule>/<province>/page.<n>/index.md   its page n >= 2 (``urls.page_dirs``)
 
 ``<province>`` is ``urls.region_part`` of the province name, the same folder name its
 region page uses, so a hostile name is as safe here as there.  A folder per list (not
@@ -26,9 +26,10 @@ from typing import Iterable
 from . import domain, urls
 from .crossyear import year_of
 from .indexes import (Cell, Column, cell_label, chunk_spans, failing_checks, href, link_html,
-                      number_cell, page_dirs, pager_html, region_of, row_html, rule_label,
+                      number_cell, pager_html, region_of, row_html, rule_label,
                       table_from_rows, table_html)
 from .render.escape import text as esc
+from .urls import page_dirs
 
 __all__ = ["quality_pages", "detail_dir", "PAGE_BYTES", "UNKNOWN_PROVINCE_PART"]
 

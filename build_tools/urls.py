@@ -75,3 +75,23 @@ def year_slug(year: int | str) -> str:
 def record_json_path(record: dict) -> str:
     """Where a report's own JSON record is published, relative to the site root."""
     return f"data/{report_slug(record)}.json"
+
+
+def year_region_slug(year: int, province: str) -> str:
+    """``years/2021/青海省``: one province's reports of one year."""
+    return f"{year_slug(year)}/{region_part(province)}"
+
+
+def agencies_region_slug(province: str) -> str:
+    """``agencies/regions/青海省``: the bodies of one province.  Under ``regions/`` because
+    an agency folder is any safe name plus a hash, and so could equal a province's."""
+    return f"agencies/regions/{region_part(province)}"
+
+
+def page_dirs(page_dir: str, count: int) -> list[str]:
+    """Folders of a list's numbered pages: the page itself, then ``page.2``, ``page.3``…
+
+    ``safe_name`` never keeps a ".", so no region, province or agency folder beside
+    them can take one of these names.
+    """
+    return [page_dir] + [f"{page_dir}/page.{k}" for k in range(2, count + 1)]

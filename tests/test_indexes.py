@@ -490,7 +490,7 @@ def test_chunk_spans_keep_order_and_budget():
     assert indexes.chunk_spans([3, 3, 3, 3, 3, 3], 5, 10) == [(0, 1), (1, 4), (4, 6)]
     # an item over budget still gets a page of its own
     assert indexes.chunk_spans([20, 1, 1], 10, 10) == [(0, 1), (1, 3)]
-    assert indexes.page_dirs("years/2021/青海省", 3) == [
+    assert urls.page_dirs("years/2021/青海省", 3) == [
         "years/2021/青海省", "years/2021/青海省/page.2", "years/2021/青海省/page.3"]
 
 

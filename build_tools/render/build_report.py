@@ -181,7 +181,7 @@ def _sections(summary: dict) -> list[_Section]:
 
 
 def _sub_md(key: str, page: int) -> str:
-    # numbered pages in page.<n> folders, as indexes.page_dirs names those of the indexes
+    # numbered pages in page.<n> folders, as urls.page_dirs names those of the indexes
     return f"{SUB_DIR}/{key}/index.md" if page == 1 else f"{SUB_DIR}/{key}/page.{page}/index.md"
 
 
