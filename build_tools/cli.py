@@ -56,7 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="generate the Markdown pages and data, then build the site")
     b.add_argument("--reports", default="reports", help="folder of report files (default: reports)")
     b.add_argument("--site-dir", default="site", help="output folder of the site (default: site)")
-    b.add_argument("--work-dir", default="build", help="staging folder for generated Markdown (default: build)")
+    b.add_argument("--work-dir", default="build", help="work folder: generated Markdown, record and page caches (default: build)")
     b.add_argument("--strict", action="store_true",
                    help="exit non-zero if any report file could not be read (for pull requests)")
     b.add_argument("--no-cache", action="store_true", help="parse every report again")
