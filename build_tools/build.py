@@ -438,14 +438,14 @@ def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None,
     """``_render_task`` over every (record, rel), in order, through the render cache; pages
     not in the cache are rendered in ``workers`` processes."""
     keys = [cache.key(record, rel) if cache is not None else None for record, rel in items]
-    out: list = [cache.get(key) if key else None for key in keys]
-    todo = [i for i, page in enumerate(out) if page is None]
+    out: list[tuple[report_page.RenderedReport | None, str | None]] = [
+        (cache.get(key) if key else None, None) for key in keys]
+    todo = [i for i, (page, _) in enumerate(out) if page is None]
     for i, (page, error) in zip(todo, _render_many([items[i] for i in todo], workers)):
         if page is not None and keys[i]:
             cache.put(keys[i], page)
         out[i] = (page, error)
-    return [(item, None) if isinstance(item, report_page.RenderedReport) else item
-            for item in out]
+    return out
 
 
 def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
@@ -470,8 +470,9 @@ def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
 
 def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport]], summary: dict,
                reports_dir: Path, docs_dir: Path) -> tuple[int, int]:
-    """Every generated file into the docs folder MkDocs reads; returns (files changed,
-    files removed).  Only files whose bytes change are written (see ``docs_tree``)."""
+    """Every generated file into the docs folder MkDocs reads; returns (files this function
+    rewrote — the index pages' own writer does not count its — and files removed).  Only
+    files whose bytes change are written (see ``docs_tree``)."""
     docs = DocsTree(docs_dir)
     records = [out.record for out, _ in pages]
     for out, page in pages:
@@ -508,8 +509,8 @@ def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work
     cache.prune()
     records = [out.record for out, _ in pages]
     summary = build_report.summarize(outcomes, orphans)
-    copied, removed = write_docs(pages, summary, reports_dir, work_dir / "docs")
     docs = work_dir / "docs"
+    copied, removed = write_docs(pages, summary, reports_dir, docs)
     timings["pages"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

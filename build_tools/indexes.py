@@ -133,7 +133,7 @@ def region_paths(records: Iterable[dict]) -> list[tuple[str, ...]]:
     return sorted(out)
 
 
-def _sort_key(record: dict) -> tuple:
+def report_order(record: dict) -> tuple:
     return (year_of(record) or 0, region_of(record), record["meta"].get("agency") or "",
             report_slug(record))
 
@@ -493,14 +493,14 @@ def _report_rows(page_dir: str, records: Sequence[dict], base_region: tuple[str,
 
 def _reports_listing(heading: list[str], records: Sequence[dict], base_region: tuple[str, ...],
                      **show: bool) -> Listing:
-    return Listing(heading, _report_columns(**show), sorted(records, key=_sort_key),
+    return Listing(heading, _report_columns(**show), sorted(records, key=report_order),
                    lambda d, items: _report_rows(d, items, base_region, **show))
 
 
 def _reports_table(page_dir: str, records: Sequence[dict], base_region: tuple[str, ...],
                    **show: bool) -> str:
     return table_html(_report_columns(**show),
-                      _report_rows(page_dir, sorted(records, key=_sort_key), base_region, **show))
+                      _report_rows(page_dir, sorted(records, key=report_order), base_region, **show))
 
 
 def _breadcrumb(page_dir: str, region: tuple[str, ...]) -> str:
@@ -588,7 +588,7 @@ def region_page(region: tuple[str, ...], under: dict[tuple[str, ...], list[dict]
 def _ranking(page_dir: str, records: Sequence[dict], what: str, w: _Writer) -> list[str]:
     """The top ``TOP_N`` bodies by 本年新收申请 among ``records``: chart + its data table."""
     ranked = sorted((r for r in records if _figures(r)["requests_received"] is not None),
-                    key=lambda r: (-_figures(r)["requests_received"], _sort_key(r)))
+                    key=lambda r: (-_figures(r)["requests_received"], report_order(r)))
     top = ranked[:TOP_N]
     if not top:
         return []
@@ -691,7 +691,7 @@ def agency_pages(records: list[dict], w: _Writer) -> None:
     by_key: dict[str, list[dict]] = defaultdict(list)
     for r in records:
         by_key[urls.agency_key(r)].append(r)
-    bodies = [sorted(by_key[key], key=_sort_key) for key in sorted(by_key)]
+    bodies = [sorted(by_key[key], key=report_order) for key in sorted(by_key)]
     for recs in bodies:
         _agency_page(agency_slug(recs[0]), recs, chains.get(urls.agency_key(recs[0]), []), w)
     by_province: dict[str, list[list[dict]]] = defaultdict(list)
@@ -795,7 +795,7 @@ def write_indexes(records: list[dict], docs_dir: Path) -> set[str]:
     global _MEMO
     _MEMO = {}
     try:
-        return _write_all(sorted(records, key=_sort_key), Path(docs_dir))
+        return _write_all(sorted(records, key=report_order), Path(docs_dir))
     finally:
         _MEMO = None
 

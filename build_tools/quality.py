@@ -26,7 +26,7 @@ from typing import Iterable
 from . import domain, urls
 from .crossyear import year_of
 from .indexes import (Cell, Column, cell_label, chunk_spans, failing_checks, href, link_html,
-                      number_cell, pager_html, region_of, row_html, rule_label,
+                      number_cell, pager_html, region_of, report_order, row_html, rule_label,
                       table_from_rows, table_html)
 from .render.escape import text as esc
 from .urls import page_dirs
@@ -65,12 +65,6 @@ def detail_dir(rule: str, province: str | None, page: int = 1) -> str:
 
 
 # ----------------------------------------------------------------------------- grouping
-
-def _sort_key(record: dict) -> tuple:
-    # the order of indexes._sort_key, without its per-run cache of addresses
-    return (year_of(record) or 0, region_of(record), record["meta"].get("agency") or "",
-            urls.report_slug(record))
-
 
 def _province(record: dict) -> str | None:
     reg = region_of(record)
@@ -263,7 +257,7 @@ def quality_pages(records: list[dict], *, page_bytes: int = PAGE_BYTES) -> list[
     ``records`` are enriched records (cross-year checks included).  ``page_bytes`` bounds
     each list page's Markdown; tests lower it to see the paging.
     """
-    records = sorted(records, key=_sort_key)
+    records = sorted(records, key=report_order)
     fails: list[Fail] = [(r, c) for r in records for c in failing_checks(r)]
     by_pair: dict[tuple[str, str | None], list[Fail]] = defaultdict(list)
     for r, c in fails:

@@ -430,13 +430,18 @@ def _t4_lines(spec: ReportSpec) -> list[str]:
     ]
 
 
+def _applied_sentence(spec: ReportSpec) -> str:
+    """The narrative's count of requests (rule 6 compares it with T3), in every format."""
+    received = spec.narrative_received
+    return (f"{spec.year}年，全年共收到政府信息公开申请{received}件，均已按时答复。"
+            if received else f"{spec.year}年，本机关未收到政府信息公开申请。")
+
+
 def render_text(spec: ReportSpec) -> str:
     """The report as a text file in the layout of the seeds (tabs between table cells)."""
     rng = random.Random(f"{spec.agency}|{spec.year}")  # mess is stable per report
     y = spec.year
-    received = spec.narrative_received
-    applied = (f"{y}年，全年共收到政府信息公开申请{received}件，均已按时答复。"
-               if received else f"{y}年，本机关未收到政府信息公开申请。")
+    applied = _applied_sentence(spec)
     review = spec.t4["review"]["total"]
     lines = [
         "", spec.agency, "",
@@ -615,7 +620,7 @@ def _hdr(text: str, spec: ReportSpec) -> str:
 
 
 def _t2_block(spec: ReportSpec) -> Block:
-    t, C, n = spec.t2, LCell, lambda k, m=False: _cellnum(spec.t2[k], spec, m)
+    C, n = LCell, lambda k, m=False: _cellnum(spec.t2[k], spec, m)
     rows: list[tuple[LCell, ...]]
     if spec.template == "2021":
         rows = [
@@ -757,9 +762,7 @@ def layout_blocks(spec: ReportSpec) -> list[Block]:
     """The report as blocks, the same words and numbers as ``render_text``."""
     rng = random.Random(f"{spec.agency}|{spec.year}|layout")
     y = spec.year
-    received = spec.narrative_received
-    applied = (f"{y}年，全年共收到政府信息公开申请{received}件，均已按时答复。"
-               if received else f"{y}年，本机关未收到政府信息公开申请。")
+    applied = _applied_sentence(spec)
     review = spec.t4["review"]["total"]
     filler = [
         f"{y}年，{spec.agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实政务公开各项工作部署，"

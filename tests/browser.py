@@ -1,6 +1,6 @@
 """Shared helpers for browser tests: serve a built site over HTTP, drive Debian's Chromium.
 
-``serve(folder)`` is a context manager giving the base URL of a threaded HTTP server on
+``serve(folder)`` (from benchmarks/search_probe.py) gives the base URL of a threaded HTTP server on
 127.0.0.1 (a random free port); ``launch_chromium(p)`` starts the system Chromium through
 Playwright, never a downloaded browser.  ``open_page`` collects console errors and page
 errors so a test can assert a page ran clean.
@@ -8,9 +8,6 @@ errors so a test can assert a page ran clean.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,40 +15,15 @@ from typing import Any, Iterator
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-                 "--disable-component-update", "--disable-gpu"]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:  # keep pytest output readable
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 from a daemon thread; yields ``http://127.0.0.1:PORT/``."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+# One HTTP server and one Chromium launch for tests and the search benchmark alike.
+from benchmarks.search_probe import CHROMIUM, serve  # noqa: F401 - re-exported for tests
+from benchmarks.search_probe import launch as launch_chromium
 
 
 def require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     pytest.importorskip("playwright.sync_api")
-
-
-def launch_chromium(playwright: Any) -> Any:
-    """A headless Chromium browser from ``/usr/bin/chromium`` (Playwright's own is never used)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 @contextmanager

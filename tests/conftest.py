@@ -101,3 +101,22 @@ def find_row(doc, first_cells: tuple[str, ...]):
         if r.cells[: len(first_cells)] == first_cells:
             return r
     raise AssertionError(f"no row starting with {first_cells}")
+
+
+@pytest.fixture(scope="session")
+def payload_archive(tmp_path_factory) -> Path:
+    """The filed seeds plus the hostile payload reports (tests/test_injection.py), built
+    once per run: the injection tests and the site-wide browser tests look at the same
+    site.  Returns the folder holding ``reports/``, ``site/`` and ``work/``."""
+    import shutil
+
+    from tests.test_build import REPORTS, run_build
+    from tests.test_injection import add_payload_reports
+
+    root = tmp_path_factory.mktemp("payload-archive")
+    reports = root / "reports"
+    shutil.copytree(REPORTS, reports)
+    add_payload_reports(reports)
+    proc = run_build(reports, root / "site", root / "work")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser import chromium, open_page, serve
-from tests.test_build import REPORTS, run_build
+from tests.test_build import run_build
 
 REPO = Path(__file__).resolve().parent.parent
 PAYLOADS = REPO / "tests" / "payloads"
@@ -97,13 +97,9 @@ def add_payload_reports(reports: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("injection")
+def built(payload_archive) -> dict:
+    root = payload_archive
     reports = root / "reports"
-    shutil.copytree(REPORTS, reports)
-    add_payload_reports(reports)
-    proc = run_build(reports, root / "site", root / "work")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     site = root / "site"
     report = json.loads((site / "build-report.json").read_text(encoding="utf-8"))
     return {"root": root, "reports": reports, "site": site, "report": report}

@@ -10,7 +10,6 @@ Screenshots of the main pages go to ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import html.parser
-import shutil
 import urllib.error
 import urllib.request
 from collections import deque
@@ -20,8 +19,6 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import pytest
 
 from tests.browser import chromium, open_page, serve
-from tests.test_build import REPORTS, run_build
-from tests.test_injection import add_payload_reports
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -30,14 +27,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("site-browser")
-    reports = root / "reports"
-    shutil.copytree(REPORTS, reports)
-    add_payload_reports(reports)
-    proc = run_build(reports, root / "site", root / "work")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return root / "site"
+def site(payload_archive) -> Path:
+    return payload_archive / "site"
 
 
 @pytest.fixture(scope="module")
