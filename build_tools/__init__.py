@@ -13,4 +13,4 @@ passed on after the table finder:
     build       orchestration, build report, MkDocs
 """
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"

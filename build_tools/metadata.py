@@ -15,12 +15,12 @@ import io
 import logging
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from .document import Document
-from .domain import normalize
+from .domain import load_yaml, normalize
 from .errors import ReportError
 from .record import add_warning
 from .sections import Layout, config
@@ -157,8 +157,15 @@ def _cpca() -> Any:
     return cpca
 
 
-def _gazetteer_paths(texts: list[str]) -> list[tuple[str, ...]]:
-    """Province -> city -> county that the gazetteer finds in each text (possibly empty)."""
+class Reading(NamedTuple):
+    """What the gazetteer makes of one text."""
+
+    path: tuple[str, ...]   # province -> city -> county found, possibly empty
+    rest: str               # the text after the place names it read from the very start
+    contradictory: bool     # levels that do not belong together (广州市 + 城区 of 阳泉市)
+
+
+def _gazetteer(texts: list[str]) -> list[Reading]:
     cpca = _cpca()
     # cpca logs "无法映射" through the root logger for unknown places: not our warning.
     previous = logging.root.manager.disable
@@ -168,15 +175,49 @@ def _gazetteer_paths(texts: list[str]) -> list[tuple[str, ...]]:
             frame = cpca.transform(texts)
     finally:
         logging.disable(previous)
-    paths = []
+    readings = []
     for _, row in frame.iterrows():
         path: list[str] = []
         for col in ("省", "市", "区"):
             value = row.get(col)
             if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
                 path.append(value.strip())
-        paths.append(tuple(path))
-    return paths
+        rest = row.get("地址")
+        readings.append(Reading(tuple(path), rest if isinstance(rest, str) else "",
+                                row.get("识别状态") == "待核验"))
+    return readings
+
+
+def _gazetteer_paths(texts: list[str]) -> list[tuple[str, ...]]:
+    """Province -> city -> county that the gazetteer finds in each text (possibly empty)."""
+    return [r.path for r in _gazetteer(texts)]
+
+
+@functools.cache
+def _provinces() -> frozenset[str]:
+    return frozenset(_cpca().province_map.values())
+
+
+@functools.cache
+def _division_suffixes() -> frozenset[str]:
+    return frozenset(load_yaml("places.yml")["division_suffixes"])
+
+
+def _place_prefixes(name: str) -> list[str]:
+    """Prefixes of ``name`` that end in a division suffix, longest first: the candidates
+    for the place name it starts with (广州市公安局 -> 广州市, 广州)."""
+    suffixes = _division_suffixes()
+    return [name[:i + 1] for i in range(len(name) - 1, 0, -1) if name[i] in suffixes]
+
+
+def _sound(reading: Reading) -> bool:
+    """A region path starts at a province (or 直辖市) and its levels belong together.
+
+    A bare county name shared by several cities (城中区: 西宁市 and 柳州市) comes back
+    without province; as a region it would pass for a province, and it would keep the
+    filing path or sidecar from giving the real one.
+    """
+    return bool(reading.path) and reading.path[0] in _provinces() and not reading.contradictory
 
 
 @functools.cache
@@ -184,17 +225,32 @@ def region_of(agency: str | None) -> tuple[str, ...]:
     """Province -> city -> county of the place the agency's name starts with.
 
     A department carries its parent government's region, which is the same place name.
+    The gazetteer segments text with jieba, whose dictionary holds whole body names
+    (广州市公安局, 北京市人民政府, 云南省公安厅): read as one word, they hide their
+    place name.  So the longest leading place name — a prefix ending in a division
+    suffix that the gazetteer reads entirely as places, consistently, and that ends in
+    the full name of the deepest place read — is asked alone;
+    the whole name is the fallback for names that do not start with a place
+    (国家税务总局广州市税务局).  Real counties that look like words (公安县, 资源县, 郊区)
+    resolve because the longest such prefix wins (荆州市公安县 before 荆州市).
     """
     if not agency:
         return ()
-    return _gazetteer_paths([agency])[0]
+    name = normalize(agency)
+    prefixes = _place_prefixes(name)
+    whole, *leading = _gazetteer([name] + prefixes)
+    for prefix, reading in zip(prefixes, leading):
+        # Ending in the full name it resolves to, not in a short form whose stem happens
+        # to end in a suffix (红旗 of 红旗区 in 红旗渠…, 华州 of 华州区).
+        if not reading.rest and _sound(reading) and prefix.endswith(reading.path[-1]):
+            return reading.path
+    return whole.path if _sound(whole) else ()
 
 
 # A place named only once may be a neighbour or a superior; the report's own place is the
 # one it keeps naming ("通过海东市政府门户网全文公开", "《海东市人民政府公报》", …).
 MIN_PLACE_MENTIONS = 2
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
-_PLACE_SUFFIX = re.compile(r"[省市州县区旗盟]")
 
 
 def region_from_text(text: str) -> tuple[str, ...]:
@@ -203,7 +259,8 @@ def region_from_text(text: str) -> tuple[str, ...]:
     Counts, sentence by sentence, the place path the gazetteer resolves (a city at least);
     the most frequent path wins if it is named at least ``MIN_PLACE_MENTIONS`` times.
     """
-    sentences = [s for s in _SENTENCE_END.split(text) if _PLACE_SUFFIX.search(s)][:300]
+    suffixes = _division_suffixes()
+    sentences = [s for s in _SENTENCE_END.split(text) if any(c in suffixes for c in s)][:300]
     if not sentences:
         return ()
     counts: dict[tuple[str, ...], int] = {}
@@ -216,6 +273,20 @@ def region_from_text(text: str) -> tuple[str, ...]:
     return path if n >= MIN_PLACE_MENTIONS else ()
 
 
+def region_within(agency: str | None, context: tuple[str, ...]) -> tuple[str, ...]:
+    """The region of an agency whose leading place name several cities share (城中区 of
+    西宁市 and of 柳州市), read inside the place its report keeps naming.
+
+    Only an answer that resolves the agency's own leading place counts: 市中区 inside a
+    context of 西宁市 contradicts it and gives nothing.
+    """
+    if not agency or not context:
+        return ()
+    name = normalize(agency)
+    path = region_of("".join(context) + name)
+    return path if len(path) >= 2 and name.startswith(path[-1]) else ()
+
+
 # --------------------------------------------------------------------------- record
 
 def infer(doc: Document, layout: Layout, record: dict) -> None:
@@ -225,11 +296,18 @@ def infer(doc: Document, layout: Layout, record: dict) -> None:
     meta["agency"] = find_agency(layout)
     meta["agency_kind"] = agency_kind(meta["agency"])
     meta["region"] = list(region_of(meta["agency"]))
-    if not meta["agency"]:
-        meta["region"] = list(region_from_text("\n".join(layout.sections.values())))
+    if not meta["region"]:
+        context = region_from_text("\n".join(layout.sections.values()))
+        if meta["agency"]:
+            meta["region"] = list(region_within(meta["agency"], context))
+            reason = f"发布机关名称中的地名有多处同名，无法单独确定（{meta['agency']}）"
+        else:
+            meta["region"] = list(context)
+            reason = "报告未写明发布机关"
         if meta["region"]:
+            # Same code either way: a sidecar naming the agency withdraws the guess.
             add_warning(record, "region_from_text",
-                        f"报告未写明发布机关；地区根据正文中反复出现的地名推断为"
+                        f"{reason}；地区根据正文中反复出现的地名推断为"
                         f"{'／'.join(meta['region'])}。", ["meta.region"])
     meta["year"] = find_year(doc, layout)
     meta["published"] = find_published(layout)

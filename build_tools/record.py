@@ -3,7 +3,7 @@
 A record is a plain JSON-able dict, so every stage, the cache and the open-data export
 share one shape:
 
-    {"parser_version": "1",
+    {"parser_version": "2",
      "status": "ok" | "partial" | "no_tables" | "no_text_layer",
      "meta": {"agency", "agency_kind", "region", "year", "published", "template", "title",
               "added" (date it entered the archive), "note" (from the sidecar),

@@ -45,6 +45,92 @@ def test_region_through_gazetteer():
     assert region_of(None) == ()
 
 
+def test_region_of_a_city_department_whose_name_is_one_dictionary_word():
+    # The segmenter's dictionary holds 广州市公安局 / 北京市人民政府 / 云南省公安厅 as single
+    # words, which hid the place name: the leading place name is asked on its own.
+    assert region_of("广州市公安局") == ("广东省", "广州市")
+    assert region_of("武汉市公安局") == ("湖北省", "武汉市")
+    assert region_of("深圳市公安局") == ("广东省", "深圳市")
+    assert region_of("北京市人民政府") == ("北京市",)
+    assert region_of("上海市人民政府办公厅") == ("上海市",)
+    assert region_of("大连市人民政府") == ("辽宁省", "大连市")
+    assert region_of("云南省公安厅") == ("云南省",)
+    assert region_of("内蒙古自治区人民政府") == ("内蒙古自治区",)
+    assert region_of("广东省广州市公安局") == ("广东省", "广州市")
+    assert region_of("上海市浦东新区公安局") == ("上海市", "浦东新区")
+    assert region_of("南京市公安局") == ("江苏省", "南京市")       # worked before: still does
+
+
+def test_region_of_counties_whose_names_look_like_words():
+    assert region_of("荆州市公安县人民政府") == ("湖北省", "荆州市", "公安县")
+    assert region_of("公安县公安局") == ("湖北省", "荆州市", "公安县")
+    assert region_of("资源县人民政府") == ("广西壮族自治区", "桂林市", "资源县")
+    assert region_of("资源县自然资源局") == ("广西壮族自治区", "桂林市", "资源县")
+    assert region_of("阳泉市郊区人民政府") == ("山西省", "阳泉市", "郊区")
+    assert region_of("阳泉市城区财政局") == ("山西省", "阳泉市", "城区")
+    assert region_of("攀枝花市东区人民政府") == ("四川省", "攀枝花市", "东区")
+    assert region_of("济南市市中区人民政府") == ("山东省", "济南市", "市中区")
+    assert region_of("鄂温克族自治旗人民政府") == ("内蒙古自治区", "呼伦贝尔市", "鄂温克族自治旗")
+    assert region_of("兴安盟公安局") == ("内蒙古自治区", "兴安盟")
+    assert region_of("延边朝鲜族自治州财政局") == ("吉林省", "延边朝鲜族自治州")
+
+
+def test_region_of_department_words_after_the_place():
+    # 市场 / 城市 / 城区 in a department's name are not places of their own.
+    assert region_of("广州市市场监督管理局") == ("广东省", "广州市")
+    assert region_of("郑州市城市管理局") == ("河南省", "郑州市")
+    assert region_of("广州市城区管理办公室") == ("广东省", "广州市")   # 城区 is in 阳泉市, not 广州市
+    assert region_of("武汉市人力资源和社会保障局") == ("湖北省", "武汉市")
+
+
+def test_region_of_a_name_that_does_not_start_with_a_place():
+    assert region_of("国家税务总局广州市税务局") == ("广东省", "广州市")
+    assert region_of("某某局") == ()
+    # 红旗 is only the short form of 红旗区 (新乡市); 红旗渠 is a canal, not that district.
+    assert region_of("红旗渠灌区管理局") == ()
+
+
+def test_region_of_an_ambiguous_county_is_unknown_not_partial():
+    # 城中区 is a district of 西宁市 and of 柳州市; a bare ("城中区",) would pass for a
+    # province and keep the filing path from giving the real region.
+    assert region_of("城中区交通运输局") == ()
+    assert region_of("鼓楼区人民政府") == ()          # 南京市, 福州市, 徐州市, 开封市
+
+
+def _report_naming_xining(agency: str) -> str:
+    """A report by ``agency`` whose text keeps naming 西宁市 (three times)."""
+    return (f"{agency}2022年政府信息公开工作年度报告\n\n一、总体情况\n\n"
+            "2022年，在西宁市委市政府的领导下，推进政务公开。\n"
+            "通过西宁市政府门户网站公开信息。\n依托《西宁市人民政府公报》发布文件。\n\n"
+            f"{agency}\n2023年1月20日\n")
+
+
+def test_ambiguous_county_resolved_by_the_city_the_report_keeps_naming():
+    meta_record = parse_document(doc_of(_report_naming_xining("城中区交通运输局")), None)
+    assert meta_record["meta"]["agency"] == "城中区交通运输局"
+    assert meta_record["meta"]["region"] == ["青海省", "西宁市", "城中区"]
+    assert meta_record["meta"]["provenance"]["region"] == "text"
+    assert any(w["code"] == "region_from_text" for w in meta_record["warnings"])
+
+
+def test_ambiguous_county_not_forced_into_a_city_it_is_not_in():
+    record = parse_document(doc_of(_report_naming_xining("市中区教育局")), None)
+    assert record["meta"]["agency"] == "市中区教育局"
+    assert record["meta"]["region"] == []                   # 西宁市 has no 市中区
+    assert record["meta"]["provenance"]["region"] == "missing"
+
+
+def test_ambiguous_county_takes_the_filing_path():
+    from build_tools.metadata import apply_filing_path
+
+    record = parse_document(doc_of("鼓楼区人民政府2022年政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n"),
+                            None)
+    assert record["meta"]["region"] == []
+    apply_filing_path(record, "江苏省/南京市/鼓楼区/2022/鼓楼区人民政府.txt")
+    assert record["meta"]["region"] == ["江苏省", "南京市", "鼓楼区"]
+    assert record["meta"]["provenance"]["region"] == "path"
+
+
 def test_title_block_and_signature():
     text = ("某某市某某区人民政府文件\n\n某某区人民政府2022年政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n\n"
             "洪泽区人民政府\n2023年1月5日\n")
