@@ -81,6 +81,53 @@ def test_report_page_shows_t3_and_drawn_charts(served, browser):
     assert problems == []
 
 
+# What Material's stylesheet decides for a table cell or a list item.
+STYLE_PROPS = ["font-size", "font-weight", "line-height", "color", "background-color",
+               "padding-top", "padding-left", "border-top-width", "border-top-style",
+               "border-top-color", "vertical-align", "text-align", "margin-top", "margin-left",
+               "margin-bottom", "list-style-type", "display"]
+
+
+def computed(page, selector: str) -> dict:
+    return page.eval_on_selector(selector, """(el, props) => {
+        const s = getComputedStyle(el);
+        return Object.fromEntries(props.map(p => [p, s.getPropertyValue(p)]));
+    }""", STYLE_PROPS)
+
+
+def test_report_lists_tables_and_failure_box_are_styled_as_materials_markdown(served, browser):
+    """The meta list, the headline table and the failing-checks box are raw HTML on report
+    pages; Material must treat them as the Markdown-made lists and tables of other pages."""
+    site, base = served
+    rel = page_dir(site, "城东区人民政府", 2020).relative_to(site).as_posix()
+    report, problems = open_page(browser, base + quote(rel) + "/")
+    home, _ = open_page(browser, base)
+    about, _ = open_page(browser, base + "about/")
+    headline = "xpath=//h2[text()='主要指标']/following-sibling::*[1]"
+    # Material's script wrapped the class-less table for scrolling, as it wraps Markdown's
+    assert report.eval_on_selector(
+        headline, "el => el.matches('div.md-typeset__scrollwrap') && "
+                  "!!el.querySelector(':scope > div.md-typeset__table > table:not([class])')")
+    for cell in ("th", "td"):
+        mine = computed(report, f"{headline}//table//{cell}")
+        theirs = computed(home, f"article .md-typeset__table table:not([class]) {cell}")
+        assert mine == theirs, cell
+    meta_item = "xpath=//article//ul[li[starts-with(., '机关：')]]/li[1]"
+    assert computed(report, meta_item) == computed(about, "article ul > li")
+    assert computed(report, meta_item + "/..") == computed(about, "article ul")
+    # the failing-checks box has Material's failure colours (#ff5252) and title icon
+    box = report.locator(".admonition.failure").first
+    assert box.evaluate("el => getComputedStyle(el).borderLeftColor") == "rgb(255, 82, 82)"
+    title = box.locator(":scope > p.admonition-title")
+    assert title.evaluate("el => getComputedStyle(el, '::before').backgroundColor") == "rgb(255, 82, 82)"
+    assert box.locator(":scope > ul > li > strong").first.inner_text() == "未通过"
+    # the list of every check is left out of the search index
+    assert report.locator("xpath=//h2[text()='勾稽关系检查']/following-sibling::ul[1][@data-pagefind-ignore]").count() == 1
+    for p in (report, home, about):
+        p.close()
+    assert problems == []
+
+
 def test_every_report_page_loads_without_errors(served, browser):
     site, base = served
     for page_file in sorted((site / "r").glob("*/*/index.html")):

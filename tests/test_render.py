@@ -6,6 +6,7 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import pytest
 
@@ -226,6 +227,53 @@ def test_narrative_and_names_are_escaped():
     assert sum(1 for t, a in out.tags if t == "div" and "admonition" in (a.get("class") or "")) == 1
 
 
+def test_page_parts_are_raw_html_that_markdown_passes_whole():
+    """The failing-checks box, the meta list, the headline table and the lists of checks and
+    warnings are raw HTML with the elements Markdown made of them before (so Material styles
+    them the same), and Python-Markdown keeps each block whole."""
+    r = make_record()
+    r["sections"]["overview"] = "正文。"
+    md = report_page.render_report(r, "a.txt").markdown
+    assert "**" not in md and "\n- " not in md and "| --- |" not in md and "!!!" not in md
+    h = to_html(md)
+    assert ('<div class="admonition failure">\n<p class="admonition-title">勾稽关系检查：1 项未通过\n'
+            "<ul>\n<li><strong>未通过</strong> · 规则 1：") in h
+    assert "<p>表格中涉及的单元格以红色标出。原始数据照录，不作修改。\n</div>" in h
+    # the list of every check stays out of the search index (overrides/main.html)
+    assert re.search(r"勾稽关系检查</h2>\n<ul data-pagefind-ignore>\n<li><strong>未通过</strong>", h)
+    assert re.search(r"解析提示</h2>\n<ul>\n<li><code>money_converted</code> 收费金额由元换算为万元", h)
+    # 11 meta items, 1 failing check in the box, 2 checks in the list, 1 warning
+    assert h.count("<li>") == 15
+    # Markdown neither wrapped a block in a paragraph nor escaped a tag of it
+    assert not re.search(r"<p>\s*<(ul|li|div|table|p)\b", h)
+    assert "&lt;" not in h and "&amp;" not in h
+    assert h.count("<table>") == 1   # the headline table: the only one without a class
+
+
+def test_hostile_text_in_the_lists_and_tables_stays_text():
+    r = make_record()
+    r["sections"]["overview"] = "正文。"
+    bad = "<script>window.pwned=1</script><a href=javascript:x>[l](javascript:y)</a>**b**"
+    r["meta"].update(region=["青海省", bad], published=bad, template=bad, agency_kind=bad)
+    r["checks"].append({"rule": bad, "status": "fail", "cells": [bad], "message": bad,
+                        "other": {"slug": "r/2020/x-12345678", "year": bad}})
+    r["warnings"].append({"code": bad, "message": bad, "cells": [bad]})
+    r["context"] = {"previous": {"year": bad, "slug": "r/2020/x-12345678"},
+                    "change": {bad: {"label": bad, "previous": bad, "current": 1, "delta": bad}}}
+    h = to_html(report_page.render_report(r, "a.txt").markdown)
+    out = parse(h)
+    assert not {t for t, _ in out.tags} & {"script", "img", "iframe", "object", "embed", "style"}
+    hrefs = [a.get("href") or "" for t, a in out.tags if t == "a"]
+    assert not [x for x in hrefs if "javascript" in x.lower() or x.endswith(".md")]
+    assert not any(k.startswith("on") for _, a in out.tags for k in a)
+    assert "<b>" not in h and "<strong>b</strong>" not in h
+    # shown as text, each once: kind, region (link text), published, template (4); in the
+    # failing box rule, cell label, cell path, message, other year (5); in the list of checks
+    # rule, message, other year (3); the warning's code, message, cell label and path (4);
+    # previous year in the link and above the table (2); change label, previous, delta (3)
+    assert "".join(out.text).count("<script>window.pwned=1</script>") == 21
+
+
 def test_meta_links_and_download():
     r = make_record()
     r["meta"]["source"]["url"] = "http://www.ledu.gov.cn/report?id=1&x=2"
@@ -233,10 +281,16 @@ def test_meta_links_and_download():
     assert page.md_path == urls.report_slug(r) + ".md"
     assert page.md_path.startswith("r/2021/测试区人民政府-1a2b3c4d")
     md = page.markdown
-    # region links go to the region pages, relative to the page source r/2021/
-    assert "[青海省](../../regions/青海省/index.md)" in md
-    assert "[测试区](../../regions/青海省/海东市/测试区/index.md)" in md
-    assert "[2021](../../years/2021/index.md)" in md
+    # region, year and agency links are HTML links to those pages' URLs, relative to this
+    # page's URL r/2021/测试区人民政府-1a2b3c4d/ (MkDocs does not rewrite links in raw HTML),
+    # percent-encoded as MkDocs writes the links it resolves (青海省 in UTF-8)
+    assert '<a href="../../../regions/%E9%9D%92%E6%B5%B7%E7%9C%81/">青海省</a>' in md
+    hrefs = {text: unquote(href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', md)}
+    assert hrefs["海东市"] == "../../../regions/青海省/海东市/"
+    assert hrefs["测试区"] == "../../../regions/青海省/海东市/测试区/"
+    assert hrefs["2021"] == "../../../years/2021/"
+    assert re.fullmatch(r"\.\./\.\./\.\./agencies/测试区人民政府-[0-9a-f]{8}/", hrefs["该机关历年报告"])
+    assert ".md" not in "".join(hrefs.values())
     # an HTML original is offered as text, never served as a page of the site
     dl = report_page.download_path(r, "青海省/海东市/测试区/2021/测试区人民政府.html")
     assert dl == f"files/{urls.report_slug(r)}/测试区人民政府.html.txt"
@@ -244,7 +298,7 @@ def test_meta_links_and_download():
     assert 'href="http://www.ledu.gov.cn/report?id=1&amp;x=2"' in md
     r["meta"]["source"]["url"] = "javascript:alert(1)"
     md = report_page.render_report(r, "a.txt").markdown
-    assert "- 来源：原始发布地址未知" in md and 'href="javascript' not in md
+    assert "<li>来源：原始发布地址未知" in md and 'href="javascript' not in md
 
 
 def test_download_name_cannot_escape_its_folder():
@@ -260,12 +314,17 @@ def test_download_name_cannot_escape_its_folder():
 def test_headline_figures_on_page():
     h = to_html(report_page.render_report(make_record(), "a.txt").markdown)
     i = h.index("主要指标")
-    block = h[i:h.index("</table>", i)]
+    block = h[i:h.index("</table>", i) + len("</table>")]
+    # a plain <table> as Markdown's tables extension made: Material styles and wraps it
+    assert "<table>" in block and "<p>" not in block
+    assert re.findall(r"<th>([^<\n]+)", block) == ["指标", "数值", "口径"]
+    rows = {cells[0][0]: cells[1][0] for _, cells in body_rows(block)}
     # 本年新收 39; 公开率 = (20 + 4) / 32 = 75.0%; 行政复议 总计 printed as 0; 诉讼 3
-    assert "<td>本年新收申请</td>\n<td>39</td>" in block
-    assert "<td>公开率</td>\n<td>75&#46;0&#37;</td>" in block
-    assert "<td>行政复议</td>\n<td>0</td>" in block
-    assert "<td>行政诉讼</td>\n<td>3</td>" in block
+    assert rows["本年新收申请"] == "39"
+    assert rows["公开率"] == "75.0%"
+    assert rows["行政复议"] == "0"
+    assert rows["行政诉讼"] == "3"
+    assert len(rows) == 8
 
 
 def test_context_links_previous_and_next_years():
@@ -277,9 +336,15 @@ def test_context_links_previous_and_next_years():
                                          "delta": 9}},
     }
     md = report_page.render_report(r, "a.txt").markdown
-    assert "[2020年报告](../2020/测试区人民政府-99999999.md)" in md
-    assert "[2022年报告](../2022/测试区人民政府-88888888.md)" in md
-    assert "| 本年新收申请 | 30 | 39 | &#43;9 |" in md
+    # from the page URL r/2021/测试区人民政府-1a2b3c4d/ to the other years' page URLs
+    hrefs = {text: unquote(href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', md)}
+    assert hrefs["2020年报告"] == "../../2020/测试区人民政府-99999999/"
+    assert hrefs["2022年报告"] == "../../2022/测试区人民政府-88888888/"
+    h = to_html(md)
+    block = h[h.index("与上一年度（2020年）相比："):]
+    block = block[:block.index("</table>") + len("</table>")]
+    assert re.findall(r"<th>([^<\n]+)", block) == ["指标", "上一年度", "本年度", "变化"]
+    assert [[c for c, _ in cells] for _, cells in body_rows(block)] == [["本年新收申请", "30", "39", "+9"]]
 
 
 def test_status_not_ok_is_explained():
@@ -289,6 +354,7 @@ def test_status_not_ok_is_explained():
     r["meta"]["source"]["sha256"] = "f" * 64
     h = to_html(report_page.render_report(r, "scan.pdf").markdown)
     assert "没有文本层" in h and "OCR" in h
+    assert '<div class="admonition warning">\n<p class="admonition-title">原始文件没有文本层' in h
     assert "<table" in h  # the headline table only
     assert "未能读取表三" in h
 
@@ -470,3 +536,22 @@ def test_options_json_draws_tooltips_as_canvas_text_and_keeps_animated_timings()
                        "series": [{"type": "line", "name": "甲", "data": [1, None]}]}
     # the caller's options are left as they were
     assert options["tooltip"] == {"trigger": "axis", "hideDelay": 100}
+
+
+def test_the_outline_of_six_parts_stays_on_the_page_but_out_of_the_search_index():
+    from tests.conftest import seed_record
+
+    # seed 000 opens with the template's outline: "包括总体情况、…、其他需要报告的事项六个部分"
+    page = report_page.render_report(seed_record("000"), "x.txt")
+    h = to_html(page.markdown)
+    ignored = re.findall(r"<p data-pagefind-ignore>([^<]*)</p>", h)
+    assert len(ignored) == 1           # closed: Pagefind must not skip what follows it
+    assert ignored[0].startswith("本年度报告根据《中华人民共和国政府信息公开条例》第四十九条")
+    assert "其他需要报告的事项六个部分" in ignored[0]
+    # the report's own words about its work stay searchable
+    assert re.search(r"<p>（一）全面夯实公开基础。", h)
+    # one part named alone is no outline, nor is a paragraph naming its own review cases
+    assert not report_page.is_outline("（一）总体情况。全年收到行政复议申请2件。")
+    assert not report_page.is_outline("其他需要报告的事项：无。")
+    assert report_page.is_outline("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+                                  "政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。")

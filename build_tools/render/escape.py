@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Callable
 from urllib.parse import urlsplit
 
 # ASCII punctuation with a meaning in Markdown, its extensions, HTML or templates.
@@ -86,16 +87,22 @@ def paragraphs(value: object, inert=text) -> list[str]:
     return out
 
 
-def paragraphs_html(value: object, css_class: str = "narrative") -> str:
+def paragraphs_html(value: object, css_class: str = "narrative",
+                    unindexed: Callable[[str], bool] | None = None) -> str:
     """A raw HTML block of ``<p>`` elements, or an empty string for empty text.
 
     ``</p>`` is left out (HTML ends a paragraph at the next ``<p>`` or at ``</div>``):
-    fewer tags for Markdown's and MkDocs' HTML parsers on every page.
+    fewer tags for Markdown's and MkDocs' HTML parsers on every page.  Paragraphs for
+    which ``unindexed`` (given the escaped text) is true are marked for the search index
+    to skip.
     """
     paras = paragraphs(value, html_text)
     if not paras:
         return ""
-    body = "\n".join(f"<p>{p}" for p in paras)
+    # An unindexed paragraph keeps its end tag: Pagefind reads HTML as a stream and would
+    # take everything up to the enclosing </div> as inside the ignored element.
+    body = "\n".join(f"<p data-pagefind-ignore>{p}</p>" if unindexed and unindexed(p)
+                     else f"<p>{p}" for p in paras)
     return f'<div class="{css_class}">\n{body}\n</div>'
 
 
@@ -112,6 +119,14 @@ def number(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     return text(value)
+
+
+def html_number(value: object) -> str:
+    """``number`` for the inside of a raw HTML block we emit: text values through
+    ``html_text`` instead of ``text`` (same characters shown, no character references)."""
+    if isinstance(value, (str, bool)) and value != "":
+        return html_text(value)
+    return number(value)
 
 
 def url(value: object) -> str | None:

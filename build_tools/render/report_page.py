@@ -1,9 +1,19 @@
 """One report's page: metadata, headline figures, checks, T2/T3/T4, charts, narrative.
 
-The page is Markdown (so MkDocs builds its title, table of contents and search entry) with
-raw HTML blocks for the tables and charts.  Every piece of report-derived text goes
-through ``escape``; links between pages are Markdown links to ``.md`` files so MkDocs
-checks them in strict mode.
+The headings are Markdown (so MkDocs builds the title, table of contents and anchors);
+everything else is raw HTML blocks: the statistical tables and charts, and also the
+failing-checks box, the metadata list, the headline and cross-year tables, and the lists
+of checks and parse warnings.  Python-Markdown passes a raw block through whole, while its
+inline processor walks every text node of a Markdown list or table (most of MkDocs' time
+on a report page: ``benchmarks/page_markdown.py``).  The blocks reproduce what Markdown
+made of the same content, element for element (``<div class="admonition failure">``,
+``<ul>``, a ``<table>`` without class that Material styles and wraps like a Markdown
+table), so the page looks the same.  Every piece of report-derived text goes through
+``escape`` (``escape.html_text`` inside raw blocks, ``escape.text`` in Markdown).
+
+Links inside raw HTML are not resolved by MkDocs: they point at the target page's URL
+relative to this page's URL (``_page_href``), percent-encoded as MkDocs writes the links it
+resolves; the site tests follow every link.
 """
 
 from __future__ import annotations
@@ -11,7 +21,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-
+from typing import Callable
+from urllib.parse import quote
 
 from .. import domain, headline, urls
 from .. import record as rec
@@ -35,13 +46,14 @@ TEMPLATE_ZH = {
 
 AGENCY_KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 
-def rule_label(rule: object) -> str:
-    """「规则 1：表三每一列：…」 for a known rule id, else the id itself (escaped)."""
+def rule_label(rule: object, inert: Callable[[object], str] = escape.text) -> str:
+    """「规则 1：表三每一列：…」 for a known rule id, else the id itself, made inert by
+    ``inert`` (``escape.text`` for Markdown, ``escape.html_text`` inside raw HTML)."""
     number, title = domain.rule_titles().get(str(rule), (None, None))
     if title is None:
-        return f"<code>{escape.text(rule)}</code>"
+        return f"<code>{inert(rule)}</code>"
     prefix = f"规则 {number}：" if number else ""
-    return f"{escape.text(prefix + title)}（<code>{escape.text(rule)}</code>）"
+    return f"{inert(prefix + title)}（<code>{inert(rule)}</code>）"
 
 
 # Original files are offered for download from the site itself.  A format a browser might
@@ -80,21 +92,34 @@ def failing_cells(record: dict) -> set[str]:
             for c in chk.get("cells", [])}
 
 
+def _page_href(from_md: str, to_md: str) -> str:
+    """``href`` value, for raw HTML on page ``from_md``, of the page built from ``to_md``:
+    its directory URL (``use_directory_urls``) relative to this page's, percent-encoded."""
+    target = links.html_link(from_md, links.page_url_dir(to_md)) + "/"
+    return escape.attr(quote(target, safe="/"))
+
+
+def _page_link(from_md: str, to_md: str, label_html: str) -> str:
+    return f'<a href="{_page_href(from_md, to_md)}">{label_html}</a>'
+
+
 def _cell_desc(record: dict, path: str) -> str:
-    """「label」（path）= value, all escaped."""
+    """「label」（path）= value, escaped for raw HTML."""
     label = tables.cell_label(path)
     try:
         value = rec.get_path(record, path)
-        shown = escape.number(value) if value is not None else "空白"
+        shown = escape.html_number(value) if value is not None else "空白"
         tail = f" = {shown}"
     except (KeyError, TypeError, AttributeError):
         tail = ""
-    return f"「{escape.text(label)}」（<code>{escape.text(path)}</code>）{tail}"
+    return f"「{escape.html_text(label)}」（<code>{escape.html_text(path)}</code>）{tail}"
 
 
 def _check_item(record: dict, chk: dict, md_path: str, with_cells: bool = True) -> str:
-    status = STATUS_ZH.get(chk.get("status"), escape.text(chk.get("status")))
-    parts = [f"**{status}** · {rule_label(chk.get('rule'))}", escape.text(chk.get("message"))]
+    """One check as the HTML of a list item's content."""
+    status = escape.html_text(STATUS_ZH.get(chk.get("status"), chk.get("status")))
+    parts = [f"<strong>{status}</strong> · {rule_label(chk.get('rule'), escape.html_text)}",
+             escape.html_text(chk.get("message"))]
     # A failing check names every cell it read, so a reader can trace it; for the others the
     # cells are in the record's JSON — listing them here made half of each page's bytes.
     # The box at the top of the page names them once; the full list below points there.
@@ -104,98 +129,126 @@ def _check_item(record: dict, chk: dict, md_path: str, with_cells: bool = True) 
                      if with_cells else "涉及的单元格见页首的未通过检查，并在表格中以红色标出。")
     other = chk.get("other")
     if isinstance(other, dict) and other.get("slug"):
-        target = links.md_link(md_path, links.report_md(str(other["slug"])))
-        parts.append(f"对照：[{escape.text(other.get('year'))}年报告]({target})")
+        label = f"{escape.html_text(other.get('year'))}年报告"
+        parts.append("对照：" + _page_link(md_path, links.report_md(str(other["slug"])), label))
     return "<br>".join(parts)
+
+
+# The raw blocks below leave out the end tags HTML makes optional (</li>, </p> before a
+# block or </div>, </td>, </th>, </tr>, </thead>, </tbody>), as render/tables.py does: the
+# browser builds the same elements, and Python-Markdown's and MkDocs' HTML parsers see fewer
+# tags.  A block must still end with its outer element's end tag: that is where
+# Python-Markdown's raw block ends.
+def _admonition(kind: str, title_html: str, body: list[str]) -> list[str]:
+    """The markup Python-Markdown's ``admonition`` extension makes, as a raw block."""
+    return [f'<div class="admonition {kind}">', f'<p class="admonition-title">{title_html}',
+            *body, "</div>", ""]
+
+
+def _html_list(items: list[str], attrs: str = "") -> list[str]:
+    """A ``<ul>`` raw block of items (each already HTML), followed by a blank line."""
+    return [f"<ul{attrs}>", *(f"<li>{item}" for item in items), "</ul>", ""]
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A plain table (cells already HTML) as Python-Markdown's ``tables`` makes one: no
+    class, so Material styles it and its script wraps it to scroll like a Markdown table."""
+    return (["<table>", "<thead><tr>" + "".join(f"<th>{h}" for h in header), "<tbody>"]
+            + ["<tr>" + "".join(f"<td>{c}" for c in row) for row in rows] + ["</table>", ""])
 
 
 def _checks_admonition(record: dict, md_path: str) -> list[str]:
     failing = [c for c in record.get("checks", []) if c.get("status") == "fail"]
     if not failing:
         return []
-    out = [f'!!! failure "勾稽关系检查：{len(failing)} 项未通过"', ""]
-    for chk in failing:
-        out.append(f"    - {_check_item(record, chk, md_path)}")
-    out += ["", "    表格中涉及的单元格以红色标出。原始数据照录，不作修改。", ""]
-    return out
+    items = [_check_item(record, chk, md_path) for chk in failing]
+    return _admonition("failure", f"勾稽关系检查：{len(failing)} 项未通过",
+                       _html_list(items)[:-1] + ["<p>表格中涉及的单元格以红色标出。原始数据照录，不作修改。"])
 
 
 def _meta_lines(record: dict, md_path: str, download: str | None) -> list[str]:
     meta = record["meta"]
-    lines = [f"- 机关：{escape.text(meta.get('agency') or '未署名机关')}"]
+    inert = escape.html_text
+    items = [f"机关：{inert(meta.get('agency') or '未署名机关')}"]
     if meta.get("agency_kind"):
         kind = meta.get("agency_kind")
-        lines.append(f"- 机关类型：{escape.text(AGENCY_KIND_ZH.get(str(kind), kind))}")
+        items.append(f"机关类型：{inert(AGENCY_KIND_ZH.get(str(kind), kind))}")
     region = list(meta.get("region") or [])
     if region:
-        parts = []
-        for i in range(len(region)):
-            target = links.md_link(md_path, links.index_md(urls.region_slug(region[: i + 1])))
-            parts.append(f"[{escape.text(region[i])}]({target})")
-        lines.append("- 地区：" + " / ".join(parts))
+        parts = [_page_link(md_path, links.index_md(urls.region_slug(region[: i + 1])), inert(region[i]))
+                 for i in range(len(region))]
+        items.append("地区：" + " / ".join(parts))
     if meta.get("year"):
-        target = links.md_link(md_path, links.index_md(urls.year_slug(meta["year"])))
-        lines.append(f"- 年度：[{escape.text(meta['year'])}]({target})")
-    lines.append(f"- 发布日期：{escape.text(meta.get('published') or '未注明')}")
+        target = links.index_md(urls.year_slug(meta["year"]))
+        items.append(f"年度：{_page_link(md_path, target, inert(meta['year']))}")
+    items.append(f"发布日期：{inert(meta.get('published') or '未注明')}")
     template = meta.get("template")
-    lines.append(f"- 统计表格式：{escape.text(TEMPLATE_ZH.get(str(template), template or '未识别'))}")
-    lines.append(f"- 解析状态：{escape.text(RECORD_STATUS_ZH.get(record.get('status'), record.get('status')))}")
+    items.append(f"统计表格式：{inert(TEMPLATE_ZH.get(str(template), template or '未识别'))}")
+    items.append(f"解析状态：{inert(RECORD_STATUS_ZH.get(record.get('status'), record.get('status')))}")
     if download:
         href = escape.attr(links.html_link(md_path, download))
-        name = escape.text(PurePosixPath(download).name)
-        lines.append(f'- 原始文件：<a href="{href}" download>{name}</a>')
+        name = inert(PurePosixPath(download).name)
+        items.append(f'原始文件：<a href="{href}" download>{name}</a>')
     record_json = escape.attr(links.html_link(md_path, urls.record_json_path(record)))
-    lines.append(f'- 结构化数据：<a href="{record_json}">本报告的记录（JSON）</a>')
+    items.append(f'结构化数据：<a href="{record_json}">本报告的记录（JSON）</a>')
     source_url = escape.url((meta.get("source") or {}).get("url"))
     if source_url:
-        lines.append(f'- 来源：<a href="{source_url}" rel="nofollow noopener noreferrer">'
+        items.append(f'来源：<a href="{source_url}" rel="nofollow noopener noreferrer">'
                      f"{source_url}</a>")
     else:
-        lines.append("- 来源：原始发布地址未知")
-    lines.append(f"- 机关页面：[该机关历年报告]({links.md_link(md_path, links.index_md(urls.agency_slug(record)))})")
-    return lines
+        items.append("来源：原始发布地址未知")
+    items.append("机关页面：" + _page_link(md_path, links.index_md(urls.agency_slug(record)),
+                                      "该机关历年报告"))
+    return _html_list(items)
 
 
 def _headline_lines(record: dict) -> list[str]:
     values = headline.figures(record)
-    out = ["| 指标 | 数值 | 口径 |", "| --- | --- | --- |"]
-    for f in headline.FIGURES:
-        shown = headline.format_value(f.key, values.get(f.key)) or "—"
-        out.append(f"| {escape.text(f.label_zh)} | {escape.text(shown)} | "
-                   f"{escape.text(f.description_zh)} |")
-    return out
+    inert = escape.html_text
+    rows = [[inert(f.label_zh), inert(headline.format_value(f.key, values.get(f.key)) or "—"),
+             inert(f.description_zh)] for f in headline.FIGURES]
+    return _html_table(["指标", "数值", "口径"], rows)
 
 
 def _context_lines(record: dict, md_path: str) -> list[str]:
     ctx = record.get("context")
     if not isinstance(ctx, dict):
         return []
+    inert = escape.html_text
     out: list[str] = []
     nav = []
     for key, word in (("previous", "上一年度"), ("next", "下一年度")):
         ref = ctx.get(key)
         if isinstance(ref, dict) and ref.get("slug"):
-            target = links.md_link(md_path, links.report_md(str(ref["slug"])))
-            nav.append(f"{word}：[{escape.text(ref.get('year'))}年报告]({target})")
+            label = f"{inert(ref.get('year'))}年报告"
+            nav.append(f"{word}：{_page_link(md_path, links.report_md(str(ref['slug'])), label)}")
     if nav:
-        out += ["## 历年对照", "", " · ".join(nav), ""]
+        out += ["## 历年对照", "", "<p>" + " · ".join(nav) + "</p>", ""]
     change = ctx.get("change") or {}
     rows = []
     for key, item in change.items():
         if not isinstance(item, dict):
             continue
-        known = key in headline.FIGURE_BY_KEY
-        fmt = (lambda v: headline.format_value(key, v)) if known else escape.number
-        delta = headline.format_change(key, item.get("delta")) if known else escape.number(item.get("delta"))
-        rows.append(f"| {escape.text(item.get('label') or key)} | {escape.text(fmt(item.get('previous')))} | "
-                    f"{escape.text(fmt(item.get('current')))} | {escape.text(delta)} |")
+        if key in headline.FIGURE_BY_KEY:
+            values = [inert(headline.format_value(key, item.get("previous"))),
+                      inert(headline.format_value(key, item.get("current"))),
+                      inert(headline.format_change(key, item.get("delta")))]
+        else:
+            values = [escape.html_number(item.get(k)) for k in ("previous", "current", "delta")]
+        rows.append([inert(item.get("label") or key), *values])
     if rows:
         if not nav:
             out += ["## 历年对照", ""]
         prev_year = (ctx.get("previous") or {}).get("year")
-        out += [f"与上一年度（{escape.text(prev_year)}年）相比：", "",
-                "| 指标 | 上一年度 | 本年度 | 变化 |", "| --- | --- | --- | --- |"] + rows + [""]
+        out += [f"<p>与上一年度（{inert(prev_year)}年）相比：</p>", ""]
+        out += _html_table(["指标", "上一年度", "本年度", "变化"], rows)
     return out
+
+
+def is_outline(paragraph: str) -> bool:
+    """Whether a narrative paragraph is the template's outline of the report's six parts
+    (``outline_parts`` in domain/sections.yml): it names both the first and the last."""
+    return all(part in paragraph for part in domain.load_yaml("sections.yml")["outline_parts"])
 
 
 def render_report(record: dict, original_name: str | None = None) -> RenderedReport:
@@ -208,11 +261,11 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
 
     status = record.get("status", "ok")
     if status != "ok":
-        md += [f'!!! warning "{RECORD_STATUS_ZH.get(status, "解析不完整")}"', "",
-               "    本页只列出能够读取的内容；请以原始文件为准。", ""]
+        md += _admonition("warning", escape.html_text(RECORD_STATUS_ZH.get(status, "解析不完整")),
+                          ["<p>本页只列出能够读取的内容；请以原始文件为准。"])
     md += _checks_admonition(record, md_path)
-    md += _meta_lines(record, md_path, download) + [""]
-    md += ["## 主要指标", ""] + _headline_lines(record) + [""]
+    md += _meta_lines(record, md_path, download)
+    md += ["## 主要指标", ""] + _headline_lines(record)
     md += _context_lines(record, md_path)
 
     data_files: dict[str, str] = {}
@@ -237,27 +290,31 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
     checks = record.get("checks") or []
     if checks:
         order = {"fail": 0, "not_assessable": 1, "pass": 2}
-        for chk in sorted(checks, key=lambda c: order.get(c.get("status"), 3)):
-            md.append(f"- {_check_item(record, chk, md_path, with_cells=False)}")
+        ordered = sorted(checks, key=lambda c: order.get(c.get("status"), 3))
+        # Left out of the search index: it repeats the tables' labels check by check and
+        # is most of the page's text (see overrides/main.html and build_tools/search.py).
+        md += _html_list([_check_item(record, chk, md_path, with_cells=False) for chk in ordered],
+                         " data-pagefind-ignore")
     else:
-        md.append("本报告没有可执行的检查。")
-    md.append("")
+        md += ["本报告没有可执行的检查。", ""]
 
     warnings = record.get("warnings") or []
     md += ["## 解析提示", ""]
     if warnings:
+        items = []
         for w in warnings:
             cells = w.get("cells") or []
             tail = ("（涉及：" + "；".join(_cell_desc(record, c) for c in cells) + "）") if cells else ""
-            md.append(f"- <code>{escape.text(w.get('code'))}</code> {escape.text(w.get('message'))}{tail}")
+            items.append(f"<code>{escape.html_text(w.get('code'))}</code> "
+                         f"{escape.html_text(w.get('message'))}{tail}")
+        md += _html_list(items)
     else:
-        md.append("无。")
-    md.append("")
+        md += ["无。", ""]
 
     md += ["## 报告正文", ""]
     sections = record.get("sections") or {}
     for key in rec.SECTION_KEYS:
         md += [f"### {rec.SECTION_TITLES_ZH[key]}", ""]
-        block = escape.paragraphs_html(sections.get(key))
+        block = escape.paragraphs_html(sections.get(key), unindexed=is_outline)
         md += [block if block else "*（原文此部分为空或未能识别）*", ""]
     return RenderedReport(md_path, "\n".join(md).rstrip() + "\n", data_files)
