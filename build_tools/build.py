@@ -44,9 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import feeds, indexes, metadata, pipeline, search, urls
+from . import feeds, indexes, metadata, opendata, pipeline, search, urls
 from .docs_tree import DocsTree
-from .cache import RecordCache, cache_key, file_sha256, sidecar_hash
+from .cache import RecordCache, cache_key, file_sha256, sidecar_hash, source_digest
 from .errors import ReportError
 from .render import build_report, home, report_page
 
@@ -162,29 +162,40 @@ def _scrub(text: str, reports_dir: Path) -> str:
 
 def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None,
                   workers: int, temp_dir: Path | None = None) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    todo: list[tuple[Outcome, str | None]] = []
-    for rel in rels:
-        path = reports_dir / rel
-        out = Outcome(rel.as_posix())
-        outcomes.append(out)
-        key = None
-        if cache is not None:
+    outcomes = [Outcome(rel.as_posix()) for rel in rels]
+    keys: list[str | None] = [None] * len(rels)
+    if cache is not None:
+        for i, rel in enumerate(rels):
             try:
-                key = cache_key(file_sha256(path), sidecar_hash(reports_dir / sidecar_of(rel)),
-                                rel.as_posix())
+                keys[i] = cache_key(file_sha256(reports_dir / rel),
+                                    sidecar_hash(reports_dir / sidecar_of(rel)), rel.as_posix())
             except OSError:
-                key = None
-            entry = cache.get(key) if key else None
-            if entry is not None:
-                out.record, out.error, out.cached = entry.get("record"), entry.get("error"), True
+                keys[i] = None
+    # Files with no cache entry start parsing at once, in the background, while the
+    # cached records are read: the workers' start-up (loading the gazetteer takes about a
+    # second) and reading thousands of entries overlap instead of adding up.
+    misses = [i for i, key in enumerate(keys) if not (key and cache.has(key))]
+    with cf.ThreadPoolExecutor(max_workers=1) as background:
+        parsing = background.submit(parse_all, [reports_dir / rels[i] for i in misses],
+                                    workers, temp_dir)
+        stale = []
+        missed = set(misses)
+        for i, key in enumerate(keys):
+            if i in missed:
                 continue
-        todo.append((out, key))
-    fresh = parse_all([reports_dir / o.rel for o, _ in todo], workers, temp_dir)
-    for (out, key), result in zip(todo, fresh):
+            entry = cache.get(key)
+            if entry is None:            # unreadable, or another parser version's
+                stale.append(i)
+                continue
+            out = outcomes[i]
+            out.record, out.error, out.cached = entry.get("record"), entry.get("error"), True
+        fresh = list(zip(misses, parsing.result()))
+    fresh += zip(stale, parse_all([reports_dir / rels[i] for i in stale], workers, temp_dir))
+    for i, result in fresh:
+        out = outcomes[i]
         out.record, out.error = result.get("record"), result.get("error")
-        if cache is not None and key and not result.get("uncacheable"):
-            cache.put(key, {"record": out.record} if out.record is not None
+        if cache is not None and keys[i] and not result.get("uncacheable"):
+            cache.put(keys[i], {"record": out.record} if out.record is not None
                       else {"error": out.error})
     for out in outcomes:
         if out.error is not None:
@@ -357,16 +368,7 @@ RENDER_SOURCES = ("render", "domain", "headline.py", "urls.py", "record.py", "__
 def generator_digest() -> str:
     """Hash of the renderer's code and domain tables: a rendered page is reused only if
     neither changed."""
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for name in RENDER_SOURCES:
-        base = package / name
-        paths = sorted(base.rglob("*")) if base.is_dir() else [base]
-        for path in paths:
-            if path.is_file() and path.suffix in (".py", ".csv", ".yml", ".yaml", ".json"):
-                h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
-                h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return source_digest(RENDER_SOURCES)
 
 
 class RenderCache:
@@ -419,6 +421,62 @@ class RenderCache:
                 path.unlink()
 
 
+PAGES_MANIFEST = "pages.json"   # in the work folder: the report pages the docs folder holds
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A report page the docs folder already holds, byte for byte (see ``PageManifest``):
+    neither read from the render cache nor compared with the docs folder again."""
+
+    files: tuple[str, ...]   # docs-relative: the page, its chart data, its original
+
+
+class PageManifest:
+    """Which report page files the docs folder holds, and what they were made from.
+
+    An entry maps a report file to the key of what was written for it (the render-cache
+    key, which covers the renderer's code and the whole enriched record, plus the search
+    terms appended to the page) and the files written.  A page whose key is unchanged and
+    whose files are all there is kept as it is: at 10,000 reports, reading every cached
+    page and comparing it, its chart data and its original with the docs folder took
+    several seconds of every rebuild.  The manifest is only valid after a complete build:
+    ``publish`` removes it before writing and saves it at the end.
+    """
+
+    def __init__(self, path: Path, docs_dir: Path) -> None:
+        self.path = Path(path)
+        self.docs_dir = Path(docs_dir)
+        try:
+            before = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+        self.before: dict = before if isinstance(before, dict) else {}
+        self.path.unlink(missing_ok=True)
+        self.after: dict[str, dict] = {}
+
+    @staticmethod
+    def key(render_key: str, record: dict) -> str:
+        material = render_key + "\0" + search.terms_block(record)
+        return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    def kept(self, rel: str, key: str) -> KeptPage | None:
+        entry = self.before.get(rel)
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        files = tuple(str(f) for f in entry.get("files") or ())
+        if not files or not all((self.docs_dir / f).is_file() for f in files):
+            return None
+        return KeptPage(files)
+
+    def record(self, rel: str, key: str, files: tuple[str, ...]) -> None:
+        self.after[rel] = {"key": key, "files": list(files)}
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.after, ensure_ascii=False, sort_keys=True),
+                             encoding="utf-8")
+
+
 # Below this many pages to render, a process pool costs more than it saves.
 RENDER_POOL_MIN = 64
 
@@ -434,22 +492,41 @@ def _render_many(items: list[tuple[dict, str]], workers: int
 
 
 def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None,
-               workers: int = 1) -> list[tuple[report_page.RenderedReport | None, str | None]]:
+               workers: int = 1, manifest: PageManifest | None = None
+               ) -> list[tuple[report_page.RenderedReport | KeptPage | None, str | None]]:
     """``_render_task`` over every (record, rel), in order, through the render cache; pages
-    not in the cache are rendered in ``workers`` processes."""
+    not in the cache are rendered in ``workers`` processes.  With a ``manifest`` (and a
+    cache), a page the docs folder already holds comes back as a ``KeptPage``."""
     keys = [cache.key(record, rel) if cache is not None else None for record, rel in items]
-    out: list[tuple[report_page.RenderedReport | None, str | None]] = [
-        (cache.get(key) if key else None, None) for key in keys]
+    out: list[tuple[report_page.RenderedReport | KeptPage | None, str | None]] = []
+    for (record, rel), key in zip(items, keys):
+        kept = (manifest.kept(rel, PageManifest.key(key, record))
+                if manifest is not None and key else None)
+        if kept is not None:
+            cache.used.add(key)      # still this build's page: not pruned from the cache
+        out.append((kept or (cache.get(key) if key else None), None))
     todo = [i for i, (page, _) in enumerate(out) if page is None]
     for i, (page, error) in zip(todo, _render_many([items[i] for i in todo], workers)):
         if page is not None and keys[i]:
             cache.put(keys[i], page)
         out[i] = (page, error)
+    if manifest is not None:
+        for (record, rel), key, (page, _) in zip(items, keys, out):
+            if key and page is not None:
+                manifest.record(rel, PageManifest.key(key, record), _page_files(page, record, rel))
     return out
 
 
+def _page_files(page: report_page.RenderedReport | KeptPage, record: dict, rel: str
+                ) -> tuple[str, ...]:
+    if isinstance(page, KeptPage):
+        return page.files
+    return (page.md_path, *sorted(page.data_files), report_page.download_path(record, rel))
+
+
 def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
-                     workers: int = 1) -> list[tuple[Outcome, report_page.RenderedReport]]:
+                     workers: int = 1, manifest: PageManifest | None = None
+                     ) -> list[tuple[Outcome, report_page.RenderedReport | KeptPage]]:
     """Enrich the publishable records (cross-year checks and context) and render their pages.
 
     A record the renderer cannot handle is reported like an unreadable file; the others are
@@ -459,7 +536,7 @@ def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
     while True:
         published = [o for o in outcomes if o.record is not None and o.duplicate_of is None]
         indexes.enrich([o.record for o in published])
-        rendered = render_all([(o.record, o.rel) for o in published], cache, workers)
+        rendered = render_all([(o.record, o.rel) for o in published], cache, workers, manifest)
         failed = [(o, error) for o, (page, error) in zip(published, rendered) if page is None]
         if not failed:
             return [(o, page) for o, (page, _) in zip(published, rendered)]
@@ -468,14 +545,19 @@ def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
             out.error = {"code": "render_crash", "reason": f"生成页面时出错：{error}"}
 
 
-def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport]], summary: dict,
-               reports_dir: Path, docs_dir: Path) -> tuple[int, int]:
+def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport | KeptPage]], summary: dict,
+               reports_dir: Path, docs_dir: Path,
+               parts_cache: opendata.PartsCache | None = None) -> tuple[int, int]:
     """Every generated file into the docs folder MkDocs reads; returns (files this function
     rewrote — the index pages' own writer does not count its — and files removed).  Only
-    files whose bytes change are written (see ``docs_tree``)."""
+    files whose bytes change are written (see ``docs_tree``); ``parts_cache`` keeps open
+    data of unchanged reports between builds."""
     docs = DocsTree(docs_dir)
     records = [out.record for out, _ in pages]
     for out, page in pages:
+        if isinstance(page, KeptPage):
+            docs.keep(page.files)
+            continue
         docs.write(page.md_path, page.markdown + search.terms_block(out.record))
         for rel, text in sorted(page.data_files.items()):
             docs.write(rel, text)
@@ -485,7 +567,7 @@ def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport]], summary:
         docs.write(rel, text)
     docs.write("build-report.json", build_report.render_json(summary))
     docs.write("index.md", home.render_home(records, summary))
-    docs.keep(indexes.write_indexes(records, docs.root))
+    docs.keep(indexes.write_indexes(records, docs.root, parts_cache))
     docs.copy_missing(DOCS_SOURCE)
     removed = docs.remove_stale()
     return docs.changed, removed
@@ -504,13 +586,16 @@ def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work
     # build to add to: an interrupted build makes the next one clean.
     state_before = _read_state(work_dir)
     (work_dir / STATE_FILE).unlink(missing_ok=True)
+    docs = work_dir / "docs"
     cache = RenderCache(work_dir / "render-cache", generator_digest())
-    pages = render_published(outcomes, cache, os.cpu_count() or 1)
+    manifest = PageManifest(work_dir / PAGES_MANIFEST, docs)
+    pages = render_published(outcomes, cache, os.cpu_count() or 1, manifest)
     cache.prune()
     records = [out.record for out, _ in pages]
     summary = build_report.summarize(outcomes, orphans)
-    docs = work_dir / "docs"
-    copied, removed = write_docs(pages, summary, reports_dir, docs)
+    parts = opendata.PartsCache(work_dir / "opendata-cache")
+    copied, removed = write_docs(pages, summary, reports_dir, docs, parts)
+    parts.prune()
     timings["pages"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -527,6 +612,7 @@ def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work
     (work_dir / STATE_FILE).write_text(
         json.dumps({"fingerprint": fingerprint, "site_dir": str(site_dir)}) + "\n",
         encoding="utf-8")
+    manifest.save()
     timings.update(mode="dirty" if dirty else "clean", pages_changed=copied,
                    clean_reason=reason)
     return summary, site_url

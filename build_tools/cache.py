@@ -32,6 +32,25 @@ def cache_key(file_hash: str, sidecar_digest: str, rel_path: str,
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_SUFFIXES = (".py", ".csv", ".yml", ".yaml", ".json")
+
+
+def source_digest(names: tuple[str, ...], salt: str = "") -> str:
+    """Hash of the package's source files and domain tables under ``names`` (files or
+    folders, relative to ``build_tools/``): what a derived-output cache is keyed on, so
+    that changing the code that makes an output never reuses the old output."""
+    h = hashlib.sha256(salt.encode("utf-8") + b"\0")
+    for name in names:
+        base = PACKAGE_DIR / name
+        paths = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in paths:
+            if path.is_file() and path.suffix in SOURCE_SUFFIXES:
+                h.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
+                h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 class RecordCache:
     """A folder of JSON entries, one per key, written atomically."""
 
@@ -41,6 +60,10 @@ class RecordCache:
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
+
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored (``get`` may still refuse it)."""
+        return self._path(key).is_file()
 
     def get(self, key: str) -> dict | None:
         """The stored entry ``{"record": …}`` or ``{"error": …}``, or None."""

@@ -95,6 +95,32 @@ def test_cache_of_another_parser_version_is_never_used(tmp_path, counted):
     assert all(o.record["meta"]["agency"] != "旧版本的记录" for o in outcomes)
 
 
+def test_new_and_damaged_entries_are_parsed_while_the_cache_is_read(tmp_path, counted):
+    # files without an entry are parsed in the background while the entries are read; a
+    # damaged entry is found only on reading, and that file is parsed after: every file
+    # still gets its own record, in the reports folder's order
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    cache = RecordCache(tmp_path / "cache")
+    clean = build.parse_reports(reports, _rels(reports), None, 2)
+    build.parse_reports(reports, _rels(reports), cache, 2)
+    rels = _rels(reports)
+    damaged = rels[0]
+    key = cache_key(file_sha256(reports / damaged),
+                    sidecar_hash(reports / build.sidecar_of(damaged)), damaged.as_posix())
+    cache._path(key).write_text("{not json", encoding="utf-8")
+    edited = reports / LEDU
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n附：本报告已更正。\n", encoding="utf-8")
+    counted.clear()
+    outcomes = build.parse_reports(reports, rels, cache, 2)
+    assert sorted(counted) == sorted([damaged.name, LEDU.name])
+    assert [o.rel for o in outcomes] == [r.as_posix() for r in rels]
+    assert [o.cached for o in outcomes] == [r not in (damaged, LEDU) for r in rels]
+    for out, before in zip(outcomes, clean):
+        assert out.record["meta"]["agency"] == before.record["meta"]["agency"]
+        assert out.record["tables"] == before.record["tables"]
+
+
 def test_cache_key_depends_on_every_input():
     base = cache_key("a" * 64, "no-sidecar", "x/2021/a.txt")
     assert base != cache_key("b" * 64, "no-sidecar", "x/2021/a.txt")        # content
@@ -191,3 +217,56 @@ def test_rendered_pages_are_reused_only_for_the_same_record_and_code(tmp_path, m
     newer = build.RenderCache(tmp_path / "pages", "code-2")
     build.render_all([(record, rel)], newer)
     assert calls == [rel, rel]                            # other generator code: rendered
+
+
+def test_pages_the_docs_folder_already_holds_are_kept_without_reading_them(tmp_path, monkeypatch):
+    from build_tools.docs_tree import DocsTree
+    from tests.conftest import seed_record
+
+    record = json.loads(json.dumps(seed_record("002")))
+    rel = "青海省/海东市/乐都区/2022/海东市乐都区人民政府.txt"
+    docs = tmp_path / "docs"
+    cache = build.RenderCache(tmp_path / "pages", "code-1")
+
+    def one_build(rec: dict):
+        manifest = build.PageManifest(tmp_path / "pages.json", docs)
+        (page, error), = build.render_all([(rec, rel)], cache, 1, manifest)
+        assert error is None
+        tree = DocsTree(docs)
+        if not isinstance(page, build.KeptPage):
+            tree.write(page.md_path, page.markdown)
+            for name, text in page.data_files.items():
+                tree.write(name, text)
+            tree.write(build.report_page.download_path(rec, rel), b"original")
+        manifest.save()
+        return page
+
+    first = one_build(record)
+    files = (first.md_path, *sorted(first.data_files),
+             build.report_page.download_path(record, rel))
+    assert len(files) >= 3 and all((docs / f).is_file() for f in files)
+
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key: reads.append(key) or real_get(key))
+    kept = one_build(record)
+    assert kept == build.KeptPage(files) and reads == []   # nothing read, nothing compared
+
+    # an interrupted build leaves no manifest: everything is compared again
+    build.PageManifest(tmp_path / "pages.json", docs)       # read (and removed) ...
+    assert not (tmp_path / "pages.json").exists()           # ... and never saved
+    assert isinstance(one_build(record), build.report_page.RenderedReport)
+    assert isinstance(one_build(record), build.KeptPage)
+
+    # a file gone from the docs folder: the page is written again
+    (docs / files[-1]).unlink()
+    assert isinstance(one_build(record), build.report_page.RenderedReport)
+    assert (docs / files[-1]).is_file()
+
+    # another record, or other search terms appended to the page: not kept
+    changed = json.loads(json.dumps(record))
+    changed["meta"]["published"] = "2023-03-01"
+    assert isinstance(one_build(changed), build.report_page.RenderedReport)
+    assert isinstance(one_build(changed), build.KeptPage)
+    monkeypatch.setattr(build.search, "terms_block", lambda r: "\n<div hidden>新</div>\n")
+    assert isinstance(one_build(changed), build.report_page.RenderedReport)

@@ -603,7 +603,7 @@ def test_index_pages_stay_small_at_10000_reports(tmp_path, monkeypatch):
     assert len({r["meta"]["region"][0] for r in records}) == 8
     indexes.enrich(records)
     # open data has its own tests and would write ~300 MB here; this test is about pages
-    monkeypatch.setattr(indexes.opendata, "files", lambda records: [])
+    monkeypatch.setattr(indexes.opendata, "files", lambda records, cache=None: [])
     made = indexes.write_indexes(records, tmp_path)
     pages = sorted(rel for rel in made if rel.endswith(".md"))
     sizes = {rel: (tmp_path / rel).stat().st_size for rel in pages}
@@ -628,3 +628,21 @@ def test_index_pages_stay_small_at_10000_reports(tmp_path, monkeypatch):
             if path in reports:
                 listed.add(path)
     assert listed == reports   # and every report is listed somewhere
+
+
+@pytest.mark.parametrize("by_year", [
+    {2021: {"requests_received": 0, "requests_handled": 3, "review_total": 0, "litigation_total": 0},
+     2022: {"requests_received": 6, "requests_handled": 6, "review_total": 1, "litigation_total": 0}},
+    {2019: dict.fromkeys(indexes.COUNT_KEYS), 2024: dict.fromkeys(indexes.COUNT_KEYS, 2.5)},
+    {2023: {"requests_received": 12, "requests_handled": None, "review_total": 0,
+            "litigation_total": 4}},
+])
+def test_trend_chart_is_what_pyecharts_makes_for_the_same_data(by_year):
+    # the fast path fills in a skeleton made once; it must equal building each with pyecharts
+    title = '<img src=x onerror="alert(1)"> 海东市市直机关事务管理局 历年趋势'
+    slow = indexes._chart_json(indexes._trend_line(by_year, title))
+    assert indexes.trend_chart(by_year, title) == slow
+    options = json.loads(slow)
+    assert options["xAxis"][0]["data"] == [str(y) for y in sorted(by_year)]
+    assert options["title"][0]["text"] == title
+    assert [s["name"] for s in options["series"]] == ["本年新收申请", "办理结果总计", "行政复议", "行政诉讼"]

@@ -244,3 +244,74 @@ def test_data_page_links_every_download(records):
     size = len(dict(files)["data/archive.csv"].encode("utf-8"))
     item = next(line for line in page.splitlines() if 'href="archive.csv"' in line)
     assert f"</a>（{round(size / 1000)} KB）：" in item
+
+
+def _four_groups(records: list[dict]) -> list[dict]:
+    """The fixture's two reports plus one more of each one's year and province: groups
+    (2021, 青海省) and (2022, 青海省), and one of 2022 in another province."""
+    c = _record("海东市平安区人民政府", 2022, ["青海省", "海东市", "平安区"], "c")
+    set_path(c, "T3.new_received.total", 7)
+    d = _record("西宁市城西区人民政府", 2021, ["青海省", "西宁市", "城西区"], "d")
+    e = _record("三台县人民政府", 2022, ["四川省", "绵阳市", "三台县"], "e")
+    set_path(e, "T3.new_received.total", 12)
+    return records + [c, d, e]
+
+
+def test_parts_cache_gives_the_same_files_and_recomputes_only_a_changed_group(
+        records, tmp_path, monkeypatch):
+    recs = _four_groups(records)
+    fresh = opendata.files(recs)
+    made: list[list[str]] = []
+    real = opendata.group_parts
+
+    def counted(group, lines):
+        made.append([r["meta"]["agency"] for r in group])
+        return real(group, lines)
+
+    monkeypatch.setattr(opendata, "group_parts", counted)
+    assert opendata.files(recs, opendata.PartsCache(tmp_path)) == fresh
+    assert len(made) == 3                      # (2021, 青海省), (2022, 四川省), (2022, 青海省)
+    made.clear()
+    assert opendata.files(recs, opendata.PartsCache(tmp_path)) == fresh
+    assert made == []                          # all from the cache, same bytes
+
+    # one more 2022 report of 四川省: only that group is made again
+    f = _record("绵阳市人民政府", 2022, ["四川省", "绵阳市"], "f")
+    set_path(f, "T3.new_received.total", 40)
+    grown = opendata.files(recs + [f], opendata.PartsCache(tmp_path))
+    assert made == [["绵阳市人民政府", "三台县人民政府"]]
+    assert grown == opendata.files(recs + [f])
+
+    # the whole text of a file made of cached gzip members is the one file's text
+    text = _gunzip_text(dict(grown)["data/cells/2022.csv.gz"])
+    assert text.count("\ufeff") == 1 and text.startswith("\ufeffreport,year,path")
+    agencies = {json.loads(x)["meta"]["agency"]
+                for x in _gunzip_text(dict(grown)["data/records.jsonl.gz"]).splitlines()}
+    assert agencies == {r["meta"]["agency"] for r in recs + [f]}
+    frame = pd.read_csv(io.BytesIO(dict(grown)["data/cells/2022.csv.gz"]),
+                        compression="gzip", encoding="utf-8-sig")
+    assert set(frame["year"]) == {2022}
+    assert frame[frame["path"] == "T3.new_received.total"]["value"].tolist() == [40, 12, 5, 7]
+
+
+def test_parts_cache_is_not_used_by_other_code_and_prunes_what_a_build_left(
+        records, tmp_path, monkeypatch):
+    recs = _four_groups(records)
+    opendata.files(recs, opendata.PartsCache(tmp_path))
+    assert len(list(tmp_path.glob("*/*"))) == 3
+    made = []
+    real = opendata.group_parts
+    monkeypatch.setattr(opendata, "group_parts", lambda g, l: made.append(1) or real(g, l))
+    monkeypatch.setattr(opendata, "parts_digest", lambda: "another version of the code")
+    cache = opendata.PartsCache(tmp_path)
+    opendata.files(recs, cache)
+    assert len(made) == 3                      # nothing reused across code versions
+    cache.prune()
+    assert len(list(tmp_path.glob("*/*"))) == 3   # the old version's entries are gone
+    # a damaged entry is a miss, never half a hit
+    entry = next(tmp_path.glob("*/*"))
+    (entry / "cells.gz").unlink()
+    expected = opendata.files(recs)
+    made.clear()
+    assert opendata.files(recs, opendata.PartsCache(tmp_path)) == expected
+    assert len(made) == 1
