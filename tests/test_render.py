@@ -333,7 +333,9 @@ def test_context_links_previous_and_next_years():
         "previous": {"year": 2020, "slug": "r/2020/测试区人民政府-99999999", "agency": "测试区人民政府"},
         "next": {"year": 2022, "slug": "r/2022/测试区人民政府-88888888", "agency": "测试区人民政府"},
         "change": {"requests_received": {"label": "本年新收申请", "previous": 30, "current": 39,
-                                         "delta": 9}},
+                                         "delta": 9},
+                   "review_corrected_rate": {"label": "复议纠错率", "previous": None,
+                                             "current": 0.5, "delta": None}},
     }
     md = report_page.render_report(r, "a.txt").markdown
     # from the page URL r/2021/测试区人民政府-1a2b3c4d/ to the other years' page URLs
@@ -344,7 +346,8 @@ def test_context_links_previous_and_next_years():
     block = h[h.index("与上一年度（2020年）相比："):]
     block = block[:block.index("</table>") + len("</table>")]
     assert re.findall(r"<th>([^<\n]+)", block) == ["指标", "上一年度", "本年度", "变化"]
-    assert [[c for c, _ in cells] for _, cells in body_rows(block)] == [["本年新收申请", "30", "39", "+9"]]
+    assert [[c for c, _ in cells] for _, cells in body_rows(block)] == [
+        ["本年新收申请", "30", "39", "+9"], ["复议纠错率", "—", "50.0%", "—"]]
 
 
 def test_status_not_ok_is_explained():

@@ -235,6 +235,9 @@ def _context_lines(record: dict, md_path: str) -> list[str]:
                       inert(headline.format_change(key, item.get("delta")))]
         else:
             values = [escape.html_number(item.get(k)) for k in ("previous", "current", "delta")]
+        # a figure that cannot be computed (纠错率 with nothing decided) shows as in the
+        # headline table, not as an empty cell that reads like a rendering fault
+        values = [v or "—" for v in values]
         rows.append([inert(item.get("label") or key), *values])
     if rows:
         if not nav:
