@@ -45,8 +45,9 @@ from pathlib import Path
 from typing import Iterator
 
 from . import feeds, indexes, metadata, opendata, pipeline, search, urls
-from .docs_tree import DocsTree
-from .cache import RecordCache, cache_key, file_sha256, sidecar_hash, source_digest
+from .docs_tree import DocsTree, write_whole
+from .cache import (KeyedEntries, RecordCache, cache_key, file_sha256, sidecar_hash,
+                    source_digest)
 from .errors import ReportError
 from .render import build_report, home, report_page
 
@@ -371,54 +372,40 @@ def generator_digest() -> str:
     return source_digest(RENDER_SOURCES)
 
 
-class RenderCache:
+class RenderCache(KeyedEntries):
     """Rendered report pages by (generator code, record, file name): pages of reports that
     did not change are not rendered again when one report is added.
 
     The key covers everything a page is made of (the whole record, including the
     cross-year context added by ``indexes.enrich``), so a hit is the page a fresh render
-    would give.  Failures are never stored.
+    would give.  Failures are never stored; pages this build did not use are pruned.
     """
 
+    suffix = ".json"
+
     def __init__(self, directory: Path, digest: str) -> None:
-        self.directory = Path(directory)
+        super().__init__(directory)
         self.digest = digest
-        self.used: set[str] = set()
 
     def key(self, record: dict, rel: str) -> str:
         material = json.dumps([self.digest, rel, record], ensure_ascii=False, sort_keys=True,
                               default=str)
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
     def get(self, key: str) -> report_page.RenderedReport | None:
-        self.used.add(key)
+        self.keep(key)
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            data = json.loads(self.path(key).read_text(encoding="utf-8"))
             return report_page.RenderedReport(data["md_path"], data["markdown"],
                                               dict(data["data_files"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, page: report_page.RenderedReport) -> None:
-        self.used.add(key)
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"md_path": page.md_path, "markdown": page.markdown,
-                                   "data_files": page.data_files}, ensure_ascii=False),
-                       encoding="utf-8")
-        os.replace(tmp, path)
-
-    def prune(self) -> None:
-        """Drop the pages this build did not use, so the cache does not grow forever."""
-        if not self.directory.is_dir():
-            return
-        for path in self.directory.glob("*/*.json"):
-            if path.stem not in self.used:
-                path.unlink()
+        self.keep(key)
+        write_whole(self.path(key), json.dumps(
+            {"md_path": page.md_path, "markdown": page.markdown, "data_files": page.data_files},
+            ensure_ascii=False).encode("utf-8"))
 
 
 PAGES_MANIFEST = "pages.json"   # in the work folder: the report pages the docs folder holds
@@ -498,22 +485,22 @@ def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None,
     not in the cache are rendered in ``workers`` processes.  With a ``manifest`` (and a
     cache), a page the docs folder already holds comes back as a ``KeptPage``."""
     keys = [cache.key(record, rel) if cache is not None else None for record, rel in items]
+    page_keys = [PageManifest.key(key, record) if manifest is not None and key else None
+                 for (record, _), key in zip(items, keys)]
     out: list[tuple[report_page.RenderedReport | KeptPage | None, str | None]] = []
-    for (record, rel), key in zip(items, keys):
-        kept = (manifest.kept(rel, PageManifest.key(key, record))
-                if manifest is not None and key else None)
+    for (_, rel), key, page_key in zip(items, keys, page_keys):
+        kept = manifest.kept(rel, page_key) if page_key else None
         if kept is not None:
-            cache.used.add(key)      # still this build's page: not pruned from the cache
+            cache.keep(key)          # still this build's page: not pruned from the cache
         out.append((kept or (cache.get(key) if key else None), None))
     todo = [i for i, (page, _) in enumerate(out) if page is None]
     for i, (page, error) in zip(todo, _render_many([items[i] for i in todo], workers)):
         if page is not None and keys[i]:
             cache.put(keys[i], page)
         out[i] = (page, error)
-    if manifest is not None:
-        for (record, rel), key, (page, _) in zip(items, keys, out):
-            if key and page is not None:
-                manifest.record(rel, PageManifest.key(key, record), _page_files(page, record, rel))
+    for (record, rel), page_key, (page, _) in zip(items, page_keys, out):
+        if page_key and page is not None:
+            manifest.record(rel, page_key, _page_files(page, record, rel))
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,11 +37,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_SUFFIXES = (".py", ".csv", ".yml", ".yaml", ".json")
 
 
-def source_digest(names: tuple[str, ...], salt: str = "") -> str:
+def source_digest(names: tuple[str, ...]) -> str:
     """Hash of the package's source files and domain tables under ``names`` (files or
     folders, relative to ``build_tools/``): what a derived-output cache is keyed on, so
     that changing the code that makes an output never reuses the old output."""
-    h = hashlib.sha256(salt.encode("utf-8") + b"\0")
+    h = hashlib.sha256()
     for name in names:
         base = PACKAGE_DIR / name
         paths = sorted(base.rglob("*")) if base.is_dir() else [base]
@@ -49,6 +50,36 @@ def source_digest(names: tuple[str, ...], salt: str = "") -> str:
                 h.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
                 h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+class KeyedEntries:
+    """A folder of derived outputs named by their key (``<key[:2]>/<key><suffix>``, a file
+    or a folder), remembering which keys this build used so the rest can be pruned at its
+    end and the folder does not grow forever (the render and open-data caches)."""
+
+    suffix = ""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.used: set[str] = set()
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}{self.suffix}"
+
+    def keep(self, key: str) -> None:
+        """Count an entry as used by this build (``get`` and ``put`` do so themselves)."""
+        self.used.add(key)
+
+    def prune(self) -> None:
+        if not self.directory.is_dir():
+            return
+        for entry in self.directory.glob(f"*/*{self.suffix}"):
+            if entry.name[:len(entry.name) - len(self.suffix)] in self.used:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
 
 
 class RecordCache:

@@ -30,11 +30,17 @@ def write_if_changed(root: Path, rel: str, content: str | bytes) -> bool:
             return False
     except OSError:
         pass
+    write_whole(target, data)
+    return True
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """Write ``target`` whole or not at all: a build stopped half-way leaves no torn file
+    for the next build to take as complete."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(data)
     os.replace(tmp, target)
-    return True
 
 
 def is_inside(rel: str) -> bool:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import json
-import posixpath
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from .crossyear import year_of
 from .docs_tree import write_if_changed
 from .record import T3_COLUMN_LABELS_ZH, fields
 from .render import charts
+from .render.links import href
 from .render.escape import text as esc
 
 __all__ = ["enrich", "write_indexes", "region_paths", "cell_label"]
@@ -62,28 +62,6 @@ TOP_N = 20
 
 
 # ----------------------------------------------------------------------------- addresses
-
-def href(from_dir: str, to: str, is_page: bool = True) -> str:
-    """Relative URL from the page served at ``from_dir/`` to a page dir or a file."""
-    rel = _relpath(to, from_dir)
-    if is_page:
-        rel = "./" if rel == "." else rel + "/"
-    return quote(rel, safe="/.-_~")
-
-
-def _relpath(to: str, from_dir: str) -> str:
-    """``posixpath.relpath`` without its calls to the file system (it makes both paths
-    absolute from the working folder): index pages make hundreds of thousands of links.
-    Paths here are site-relative with no "." or ".." parts; anything else goes the slow way."""
-    a = [p for p in from_dir.split("/") if p]
-    b = [p for p in to.split("/") if p]
-    if any(p in (".", "..") for p in a + b):
-        return posixpath.relpath(to, from_dir or ".")
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return "/".join([".."] * (len(a) - n) + b[n:]) or "."
-
 
 def _page_file(page_dir: str) -> str:
     return f"{page_dir}/index.md"

@@ -36,14 +36,14 @@ import gzip
 import hashlib
 import io
 import json
-import os
-import shutil
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from . import headline, urls
+from .cache import KeyedEntries, source_digest
+from .docs_tree import write_whole
 from .record import T3_COLUMN_LABELS_ZH, T3_COLUMNS, fields
 from .render.escape import text as esc
 
@@ -290,19 +290,15 @@ def _minified(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-# Bumped when what ``group_parts`` makes from the same records changes shape, on top of the
-# digest of the code it runs (``parts_digest``): either change empties the parts cache.
-PARTS_FORMAT = "1"
-# What the parts of a group are made with: this module and what it imports.
+# What the parts of a group are made with: this module and what it imports.  A change to
+# any of them changes ``parts_digest`` and so every key of the parts cache.
 PARTS_SOURCES = ("opendata.py", "headline.py", "urls.py", "record.py", "domain",
                  "render/escape.py")
 
 
 @functools.cache
 def parts_digest() -> str:
-    from .cache import source_digest
-
-    return source_digest(PARTS_SOURCES, PARTS_FORMAT)
+    return source_digest(PARTS_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -330,22 +326,15 @@ def group_parts(records: list[dict], lines: list[str]) -> GroupParts:
         records_gz=gzip_bytes("".join(x + "\n" for x in lines).encode("utf-8")))
 
 
-class PartsCache:
+class PartsCache(KeyedEntries):
     """Parts of record groups by the digest of their records and of the code that makes
     them: adding one report recomputes the parts of its own group only (at 10,000
-    reports, open data went from 12 s to ~1 s of an add-one rebuild).  Entries not used
-    by a build are pruned at its end."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-        self.used: set[str] = set()
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / key
+    reports, open data went from 12 s to ~1 s of an add-one rebuild).  An entry is a
+    folder of three files; entries not used by a build are pruned at its end."""
 
     def get(self, key: str) -> GroupParts | None:
-        self.used.add(key)
-        base = self._path(key)
+        self.keep(key)
+        base = self.path(key)
         try:
             head = json.loads((base / "archive.json").read_text(encoding="utf-8"))
             return GroupParts(head["archive_rows"], (base / "cells.gz").read_bytes(),
@@ -354,23 +343,13 @@ class PartsCache:
             return None
 
     def put(self, key: str, parts: GroupParts) -> None:
-        self.used.add(key)
-        base = self._path(key)
-        base.mkdir(parents=True, exist_ok=True)
+        self.keep(key)
+        base = self.path(key)
         # the archive rows last: an entry missing any file is a miss, never half a hit
         for name, data in (("cells.gz", parts.cells_gz), ("records.gz", parts.records_gz),
                            ("archive.json", json.dumps({"archive_rows": parts.archive_rows},
                                                        ensure_ascii=False).encode("utf-8"))):
-            tmp = base / (name + ".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, base / name)
-
-    def prune(self) -> None:
-        if not self.directory.is_dir():
-            return
-        for entry in self.directory.glob("*/*"):
-            if entry.is_dir() and entry.name not in self.used:
-                shutil.rmtree(entry, ignore_errors=True)
+            write_whole(base / name, data)
 
 
 def _group_key(year: str, province: str, lines: list[str]) -> str:

@@ -9,6 +9,7 @@ HTML (chart data, downloads) is not rewritten by MkDocs and resolves relative to
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote
 
 
 def report_md(slug: str) -> str:
@@ -36,6 +37,29 @@ def page_url_dir(md_path: str) -> str:
     return stem
 
 
+def relative(to: str, from_dir: str) -> str:
+    """``posixpath.relpath`` without its calls to the file system (it makes both paths
+    absolute from the working folder): index pages make hundreds of thousands of links.
+    Paths here are site-relative with no "." or ".." parts; anything else goes the slow way."""
+    a = [p for p in from_dir.split("/") if p]
+    b = [p for p in to.split("/") if p]
+    if any(p in (".", "..") for p in a + b):
+        return posixpath.relpath(to, from_dir or ".")
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return "/".join([".."] * (len(a) - n) + b[n:]) or "."
+
+
+def href(from_dir: str, to: str, is_page: bool = True) -> str:
+    """Relative URL, percent-encoded, from the page served at ``from_dir/`` to a page
+    directory (``is_page``: with its trailing slash) or a file, both site-relative."""
+    rel = relative(to, from_dir)
+    if is_page:
+        rel = "./" if rel == "." else rel + "/"
+    return quote(rel, safe="/.-_~")
+
+
 def html_link(from_md: str, to_site_path: str) -> str:
     """Link for raw HTML on page ``from_md`` to a file at ``to_site_path`` (site-relative)."""
-    return posixpath.relpath(to_site_path, page_url_dir(from_md) or ".")
+    return relative(to_site_path, page_url_dir(from_md))

@@ -22,7 +22,6 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
-from urllib.parse import quote
 
 from .. import domain, headline, urls
 from .. import record as rec
@@ -95,8 +94,7 @@ def failing_cells(record: dict) -> set[str]:
 def _page_href(from_md: str, to_md: str) -> str:
     """``href`` value, for raw HTML on page ``from_md``, of the page built from ``to_md``:
     its directory URL (``use_directory_urls``) relative to this page's, percent-encoded."""
-    target = links.html_link(from_md, links.page_url_dir(to_md)) + "/"
-    return escape.attr(quote(target, safe="/"))
+    return escape.attr(links.href(links.page_url_dir(from_md), links.page_url_dir(to_md)))
 
 
 def _page_link(from_md: str, to_md: str, label_html: str) -> str:
