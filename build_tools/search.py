@@ -18,13 +18,16 @@ relative to the page, so the site also works from a sub-path.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
+FRAGMENT_DIR = "fragment"   # Pagefind's folder of one file per indexed page
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -81,16 +84,103 @@ def pagefind_command(site_dir: Path) -> list[str]:
 def index_site(site_dir: Path) -> Path:
     """Write the Pagefind bundle into ``site_dir/pagefind``; returns that folder.
 
-    An old bundle is removed first so no fragment of a previous build survives.
+    The bundle ends up as Pagefind writes it into an empty folder, but a rebuild that
+    changed a few pages costs far less: Pagefind names each page's fragment by a hash of
+    its content and neither compresses nor writes a hashed file that already exists (gzip
+    at its best level and thousands of file creations are most of its time: 3.0 → 1.8 s
+    on 1,000 reports).  So the previous build's fragments are kept, everything else in the
+    bundle is written again, and afterwards the fragments that no page has any more are
+    removed (:func:`prune_fragments`).  Whenever the result does not add up to one fragment
+    per indexed page, the bundle is made again from nothing.
     """
     site_dir = Path(site_dir)
     bundle = site_dir / BUNDLE_DIR
-    if bundle.exists():
+    kept = keep_only_fragments(bundle)
+    _run_pagefind(site_dir, bundle)
+    if kept and not prune_fragments(bundle, kept):
         shutil.rmtree(bundle)
+        _run_pagefind(site_dir, bundle)
+    return bundle
+
+
+def _run_pagefind(site_dir: Path, bundle: Path) -> None:
     proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True)
     if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
-    return bundle
+
+
+def keep_only_fragments(bundle: Path) -> frozenset[str]:
+    """Empty the bundle but for its page fragments; returns the names of those kept.
+
+    Word-index chunks, filters and the meta file are also content-hashed, but which of
+    them the new index still uses is only written inside Pagefind's binary meta file, so
+    they are all written again (a few dozen files against thousands of fragments).
+    """
+    if not bundle.is_dir():
+        return frozenset()
+    for entry in bundle.iterdir():
+        if entry.name == FRAGMENT_DIR and entry.is_dir():
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    fragments = bundle / FRAGMENT_DIR
+    return frozenset(p.name for p in fragments.iterdir()) if fragments.is_dir() else frozenset()
+
+
+_FRAGMENT_URL = re.compile(rb'pagefind_dcd\{"url":("(?:[^"\\]|\\.)*")')
+
+
+def fragment_url(path: Path) -> str | None:
+    """The page address a fragment file belongs to, or None if it cannot be read.
+
+    A fragment is gzip of ``pagefind_dcd`` and the page's JSON, whose first key is the
+    address; only the beginning is decompressed.
+    """
+    try:
+        head = zlib.decompressobj(wbits=31).decompress(path.read_bytes(), 4096)
+    except (OSError, zlib.error):
+        return None
+    match = _FRAGMENT_URL.match(head)
+    if not match:
+        return None
+    try:
+        return json.loads(match.group(1))
+    except ValueError:
+        return None
+
+
+def prune_fragments(bundle: Path, kept: frozenset[str]) -> bool:
+    """Remove the kept fragments the new index replaced; True if the bundle adds up.
+
+    A page whose content changed got a fragment under a new name, so an older fragment of
+    the same address is stale.  The result must be exactly one fragment per page Pagefind
+    indexed (``pagefind-entry.json``); a page deleted since the last index, or a fragment
+    that cannot be read, leaves more, and the caller indexes from nothing.
+    """
+    by_url: dict[str | None, list[Path]] = {}
+    for path in sorted((bundle / FRAGMENT_DIR).iterdir()):
+        by_url.setdefault(fragment_url(path), []).append(path)
+    if None in by_url:
+        return False
+    remaining = 0
+    for paths in by_url.values():
+        fresh = [p for p in paths if p.name not in kept]
+        for path in paths:
+            if fresh and path.name in kept:
+                path.unlink()
+        remaining += len(fresh) if fresh else len(paths)
+    return remaining == indexed_page_count(bundle)
+
+
+def indexed_page_count(bundle: Path) -> int:
+    """How many pages the bundle's index holds, from ``pagefind-entry.json``."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(lang["page_count"]) for lang in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError):
+        return -1
 
 
 def main(argv: list[str] | None = None) -> int:
