@@ -53,6 +53,7 @@ from .render import build_report, home, report_page
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
+SITE_URL_ENV = "SITE_URL"   # mkdocs.yml: site_url: !ENV [SITE_URL, placeholder]
 DOCS_SOURCE = REPO_ROOT / "docs"
 THEME_OVERRIDES = REPO_ROOT / "overrides"
 STATE_FILE = "site-state.json"    # in the work folder: what the site folder was built from
@@ -259,6 +260,8 @@ def site_fingerprint() -> str:
 
     h = hashlib.sha256()
     h.update(CONFIG_FILE.read_bytes())
+    # mkdocs.yml reads the published address from the environment; every page links it.
+    h.update(f"{SITE_URL_ENV}={os.environ.get(SITE_URL_ENV, '')}\n".encode())
     for rel, path in sorted(_tree(THEME_OVERRIDES).items()):
         h.update(rel.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pagefind"):

@@ -270,3 +270,16 @@ def test_pages_the_docs_folder_already_holds_are_kept_without_reading_them(tmp_p
     assert isinstance(one_build(changed), build.KeptPage)
     monkeypatch.setattr(build.search, "terms_block", lambda r: "\n<div hidden>新</div>\n")
     assert isinstance(one_build(changed), build.report_page.RenderedReport)
+
+
+def test_the_published_address_comes_from_site_url_and_a_new_one_rebuilds_every_page(monkeypatch):
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    local = load_config(config_file=str(build.CONFIG_FILE)).site_url
+    fingerprint = build.site_fingerprint()
+    monkeypatch.setenv("SITE_URL", "https://o.github.io/archive/")
+    assert load_config(config_file=str(build.CONFIG_FILE)).site_url == "https://o.github.io/archive/"
+    assert local == "https://example.invalid/gov-disclosure-archive/"
+    # every page's canonical link names the address: a new one is a different site
+    assert build.site_fingerprint() != fingerprint

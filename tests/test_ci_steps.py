@@ -11,7 +11,7 @@ What differs from GitHub, explicitly:
   so uncommitted work is tested as it would be committed (in CI the tree is clean and the
   overlay changes nothing);
 * ``uses:`` steps are not run: ``actions/checkout`` is the clone itself, ``actions/cache``
-  has nothing to restore, ``actions/upload-pages-artifact`` only runs on main; any other
+  has nothing to restore, ``actions/upload-pages-artifact`` and ``actions/configure-pages`` only run on main; any other
   action makes the test fail until it is taught what stands in for it;
 * the install is skipped only when this repository's ``.venv`` exists: the clone then uses
   it (symlinked) with ``ARCHIVE_SKIP_INSTALL=1``; without it, the steps install as on GitHub;
@@ -41,12 +41,14 @@ EXPRESSIONS = {
     "${{ github.event_name }}": "pull_request",
     "${{ github.base_ref }}": BASE_BRANCH,
     "${{ github.event.before }}": "",
+    "${{ steps.pages.outputs.base_url }}": "",   # configure-pages runs on main only
 }
 CONDITIONS = {
     "always()": True,
     "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'": False,
 }
-STAND_INS = {"actions/checkout", "actions/cache", "actions/upload-pages-artifact"}
+STAND_INS = {"actions/checkout", "actions/cache", "actions/upload-pages-artifact",
+             "actions/configure-pages"}
 GIT_ID = ["-c", "user.name=ci-steps", "-c", "user.email=ci-steps@example.invalid",
           "-c", "commit.gpgsign=false"]
 

@@ -105,7 +105,28 @@ def test_deploys_to_pages_from_main_only_one_at_a_time() -> None:
     assert upload["with"]["path"] == "site" and upload["if"] == deploy["if"]
     # Nothing but the deploy job may write to Pages.
     assert wf["permissions"] == {"contents": "read"}
-    assert "permissions" not in wf["jobs"]["build"]
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+
+
+def test_the_site_is_built_for_its_published_address_on_main() -> None:
+    build = workflow()["jobs"]["build"]
+    steps = steps_of(build)
+    pages = next(s for s in steps if str(s.get("uses", "")).startswith("actions/configure-pages@"))
+    deploy_if = workflow()["jobs"]["deploy"]["if"]
+    assert pages["if"] == deploy_if and pages["id"] == "pages"
+    site = next(s for s in steps if s.get("id") == "build")
+    assert site["env"]["PAGES_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert steps.index(pages) < steps.index(site)
+    script = site["run"]
+    # run the step's own lines with the build stubbed out: the address reaches SITE_URL
+    # with one trailing slash, and a pull request (no address) leaves SITE_URL unset
+    probe = script.replace("bash scripts/build_site.sh", 'echo "SITE_URL=${SITE_URL-unset}" #')
+    for pages_url, expected in (("https://o.github.io/archive", "https://o.github.io/archive/"),
+                                ("https://o.github.io/archive/", "https://o.github.io/archive/"),
+                                ("", "unset")):
+        out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True,
+                             env={"PATH": os.environ["PATH"], "PAGES_URL": pages_url, "STRICT": ""})
+        assert out.stdout.strip() == f"SITE_URL={expected}"
 
 
 def test_every_action_is_pinned_to_a_version() -> None:
