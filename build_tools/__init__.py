@@ -13,4 +13,4 @@ passed on after the table finder:
     build       orchestration, build report, MkDocs
 """
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"   # 3: short forms of autonomous divisions (黄南州, 互助县) resolve to a region

@@ -203,6 +203,44 @@ def _division_suffixes() -> frozenset[str]:
     return frozenset(load_yaml("places.yml")["division_suffixes"])
 
 
+@functools.cache
+def _short_forms() -> dict[str, str]:
+    """Short form -> full name of every autonomous prefecture, county and banner whose
+    short form names that one division only and is no other division's full name
+    (黄南州 -> 黄南藏族自治州, 大通县 -> 大通回族土族自治县)."""
+    groups = sorted(load_yaml("places.yml")["ethnic_groups"], key=len, reverse=True)
+    autonomy = re.compile("(?:" + "|".join(map(re.escape, groups)) + ")+自治(?=[州县旗]$)")
+    cpca = _cpca()
+    full = {row[level] for row in cpca._data_rows() for level in ("sheng", "shi", "qu")
+            if row[level]}
+    named: dict[str, set[str]] = {}
+    for name in full:
+        short = autonomy.sub("", name, count=1)
+        if short != name and len(short) >= 2:
+            named.setdefault(short, set()).add(name)
+    return {short: next(iter(names)) for short, names in sorted(named.items())
+            if len(names) == 1 and short not in full}
+
+
+@functools.cache
+def _short_form_pattern() -> re.Pattern[str] | None:
+    shorts = sorted(_short_forms(), key=lambda s: (-len(s), s))
+    return re.compile("|".join(map(re.escape, shorts))) if shorts else None
+
+
+def full_place_names(text: str) -> str:
+    """``text`` with the short forms of autonomous divisions written out in full.
+
+    The gazetteer knows 互助土族自治县 but not 互助县, the form agencies and reports
+    mostly use (海东市互助县教育局 -> 海东市互助土族自治县教育局).
+    """
+    pattern = _short_form_pattern()
+    if pattern is None:
+        return text
+    forms = _short_forms()
+    return pattern.sub(lambda m: forms[m.group(0)], text)
+
+
 def _place_prefixes(name: str) -> list[str]:
     """Prefixes of ``name`` that end in a division suffix, longest first: the candidates
     for the place name it starts with (广州市公安局 -> 广州市, 广州)."""
@@ -236,7 +274,7 @@ def region_of(agency: str | None) -> tuple[str, ...]:
     """
     if not agency:
         return ()
-    name = normalize(agency)
+    name = full_place_names(normalize(agency))
     prefixes = _place_prefixes(name)
     whole, *leading = _gazetteer([name] + prefixes)
     for prefix, reading in zip(prefixes, leading):
@@ -260,7 +298,8 @@ def region_from_text(text: str) -> tuple[str, ...]:
     the most frequent path wins if it is named at least ``MIN_PLACE_MENTIONS`` times.
     """
     suffixes = _division_suffixes()
-    sentences = [s for s in _SENTENCE_END.split(text) if any(c in suffixes for c in s)][:300]
+    sentences = [full_place_names(s) for s in _SENTENCE_END.split(text)
+                 if any(c in suffixes for c in s)][:300]
     if not sentences:
         return ()
     counts: dict[tuple[str, ...], int] = {}
@@ -282,7 +321,7 @@ def region_within(agency: str | None, context: tuple[str, ...]) -> tuple[str, ..
     """
     if not agency or not context:
         return ()
-    name = normalize(agency)
+    name = full_place_names(normalize(agency))
     path = region_of("".join(context) + name)
     return path if len(path) >= 2 and name.startswith(path[-1]) else ()
 

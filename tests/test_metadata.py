@@ -75,6 +75,38 @@ def test_region_of_counties_whose_names_look_like_words():
     assert region_of("延边朝鲜族自治州财政局") == ("吉林省", "延边朝鲜族自治州")
 
 
+
+def test_region_of_short_forms_of_autonomous_divisions():
+    # as agencies name themselves: the nationalities and 自治 left out
+    assert region_of("黄南州人民政府") == ("青海省", "黄南藏族自治州")
+    assert region_of("海西州财政局") == ("青海省", "海西蒙古族藏族自治州")
+    assert region_of("互助县教育局") == ("青海省", "海东市", "互助土族自治县")
+    assert region_of("海东市互助县教育局") == ("青海省", "海东市", "互助土族自治县")
+    assert region_of("大通县人民政府") == ("青海省", "西宁市", "大通回族土族自治县")
+    assert region_of("循化县人民政府") == ("青海省", "海东市", "循化撒拉族自治县")
+    assert region_of("恩施州教育局") == ("湖北省", "恩施土家族苗族自治州")
+    assert region_of("长阳县人民政府") == ("湖北省", "宜昌市", "长阳土家族自治县")
+    assert region_of("湘西州民政局") == ("湖南省", "湘西土家族苗族自治州")
+    assert region_of("凉山州人民政府") == ("四川省", "凉山彝族自治州")
+    # the full names still resolve as before
+    assert region_of("互助土族自治县教育局") == ("青海省", "海东市", "互助土族自治县")
+
+
+def test_short_forms_are_expanded_only_where_they_name_one_place():
+    from build_tools.metadata import full_place_names
+
+    assert full_place_names("黄南州同仁市人民政府") == "黄南藏族自治州同仁市人民政府"
+    # the full name is left as it is, and so is text without a short form
+    assert full_place_names("黄南藏族自治州人民政府") == "黄南藏族自治州人民政府"
+    assert full_place_names("海东市乐都区人民政府") == "海东市乐都区人民政府"
+
+
+def test_region_from_text_reads_short_forms():
+    from build_tools.metadata import region_from_text
+
+    assert region_from_text("黄南州政务公开工作持续推进。依托黄南州人民政府网站公开信息。") == (
+        "青海省", "黄南藏族自治州")
+
 def test_region_of_department_words_after_the_place():
     # 市场 / 城市 / 城区 in a department's name are not places of their own.
     assert region_of("广州市市场监督管理局") == ("广东省", "广州市")
