@@ -204,19 +204,34 @@ def _division_suffixes() -> frozenset[str]:
 
 
 @functools.cache
+def _autonomy() -> re.Pattern[str]:
+    """The nationalities and 自治 inside an autonomous division's name, after a stem of
+    two characters at least and before its 州, 县 or 旗.  A nationality may be written
+    without 族 (伊犁哈萨克自治州, 博尔塔拉蒙古自治州)."""
+    stems = sorted((g.removesuffix("族") for g in load_yaml("places.yml")["ethnic_groups"]),
+                   key=len, reverse=True)
+    return re.compile("(?<=[\u4e00-\u9fff]{2})(?:(?:" + "|".join(map(re.escape, stems))
+                      + ")族?)+自治(?=[州县旗])")
+
+
+def short_place_names(text: str) -> str:
+    """``text`` with every autonomous division in its short form, as people write it
+    (黄南藏族自治州体育局 -> 黄南州体育局, 互助土族自治县 -> 互助县)."""
+    return _autonomy().sub("", text)
+
+
+@functools.cache
 def _short_forms() -> dict[str, str]:
     """Short form -> full name of every autonomous prefecture, county and banner whose
     short form names that one division only and is no other division's full name
     (黄南州 -> 黄南藏族自治州, 大通县 -> 大通回族土族自治县)."""
-    groups = sorted(load_yaml("places.yml")["ethnic_groups"], key=len, reverse=True)
-    autonomy = re.compile("(?:" + "|".join(map(re.escape, groups)) + ")+自治(?=[州县旗]$)")
     cpca = _cpca()
     full = {row[level] for row in cpca._data_rows() for level in ("sheng", "shi", "qu")
             if row[level]}
     named: dict[str, set[str]] = {}
     for name in full:
-        short = autonomy.sub("", name, count=1)
-        if short != name and len(short) >= 2:
+        short = short_place_names(name)
+        if short != name:
             named.setdefault(short, set()).add(name)
     return {short: next(iter(names)) for short, names in sorted(named.items())
             if len(names) == 1 and short not in full}

@@ -26,6 +26,8 @@ import sys
 import zlib
 from pathlib import Path
 
+from . import metadata
+
 BUNDLE_DIR = "pagefind"
 FRAGMENT_DIR = "fragment"   # Pagefind's folder of one file per indexed page
 
@@ -42,9 +44,14 @@ def name_characters(record: dict) -> str:
     no report of 海东市.  Every query word matches as a prefix, so giving each character
     of the names as a word of its own lets a place name match however either side splits
     it.  Only Han characters: nothing from the (untrusted) report can form markup.
+
+    Autonomous divisions are also given in the short form people type (黄南州 for
+    黄南藏族自治州, 互助县, 黄南州体育局): the search box shows only results whose text
+    holds the query as typed.
     """
     meta = record.get("meta") or {}
     names = [str(p) for p in (meta.get("region") or []) if p] + [str(meta.get("agency") or "")]
+    names += [short for short in map(metadata.short_place_names, names) if short not in names]
     return " ".join(c for name in names for c in _HAN.findall(name))
 
 

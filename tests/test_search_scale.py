@@ -119,6 +119,13 @@ def test_chinese_queries_find_the_right_reports(archive, probe):
         assert p.bytes < SEARCH_BUDGET, (p.query, p.bytes, p.largest)
 
 
+
+def test_a_short_place_name_finds_the_reports_of_that_place(probe):
+    # People write 黄南藏族自治州 as 黄南州; of the seeds only 同仁市 lies in it, and the
+    # synthetic reports are from other provinces.
+    (p,) = probe(["黄南州"])
+    assert _named(p.hrefs) == {("同仁市人民政府", 2021)}, p.hrefs
+
 def test_search_works_from_a_sub_path(probe):
     (p,) = probe(["乐都区"], prefix="gov-archive")
     assert p.hrefs and all("/gov-archive/r/" in h for h in p.hrefs), p.hrefs
