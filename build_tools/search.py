@@ -18,6 +18,7 @@ relative to the page, so the site also works from a sub-path.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import shutil
@@ -27,6 +28,7 @@ import zlib
 from pathlib import Path
 
 from . import metadata
+from .domain import load_yaml
 
 BUNDLE_DIR = "pagefind"
 FRAGMENT_DIR = "fragment"   # Pagefind's folder of one file per indexed page
@@ -45,14 +47,28 @@ def name_characters(record: dict) -> str:
     of the names as a word of its own lets a place name match however either side splits
     it.  Only Han characters: nothing from the (untrusted) report can form markup.
 
-    Autonomous divisions are also given in the short form people type (黄南州 for
-    黄南藏族自治州, 互助县, 黄南州体育局): the search box shows only results whose text
-    holds the query as typed.
+    The names are also given in the forms people type (:func:`reader_forms`): the search
+    box shows only results whose text holds the query as typed.
     """
     meta = record.get("meta") or {}
     names = [str(p) for p in (meta.get("region") or []) if p] + [str(meta.get("agency") or "")]
-    names += [short for short in map(metadata.short_place_names, names) if short not in names]
-    return " ".join(c for name in names for c in _HAN.findall(name))
+    names += [form for name in names for form in reader_forms(name) if form not in names]
+    return " ".join(c for name in dict.fromkeys(names) for c in _HAN.findall(name))
+
+
+def reader_forms(name: str) -> list[str]:
+    """Other forms of a place or body name that readers type: autonomous divisions
+    shortened (黄南州 for 黄南藏族自治州, 互助县) and the abbreviations of
+    ``domain/search_words.yml`` (城东区政府 for 城东区人民政府), alone and together."""
+    forms = [name, metadata.short_place_names(name)]
+    for long, short in _abbreviations().items():
+        forms += [form.replace(long, short) for form in forms]
+    return [form for form in dict.fromkeys(forms) if form != name]
+
+
+@functools.cache
+def _abbreviations() -> dict[str, str]:
+    return dict(load_yaml("search_words.yml")["agency_abbreviations"])
 
 
 def terms_block(record: dict) -> str:

@@ -118,6 +118,15 @@ def test_short_place_names_as_people_write_them():
     assert "".join(words).endswith("黄南州黄南州体育局")
     assert all(len(w) == 1 for w in words)
 
+
+def test_reader_forms_of_a_body_name():
+    from build_tools.search import reader_forms
+
+    assert reader_forms("城东区人民政府") == ["城东区政府"]
+    assert reader_forms("黄南藏族自治州人民政府") == ["黄南州人民政府", "黄南藏族自治州政府",
+                                                    "黄南州政府"]
+    assert reader_forms("海东市财政局") == []
+
 def test_region_from_text_reads_short_forms():
     from build_tools.metadata import region_from_text
 

@@ -120,11 +120,12 @@ def test_chinese_queries_find_the_right_reports(archive, probe):
 
 
 
-def test_a_short_place_name_finds_the_reports_of_that_place(probe):
-    # People write 黄南藏族自治州 as 黄南州; of the seeds only 同仁市 lies in it, and the
-    # synthetic reports are from other provinces.
-    (p,) = probe(["黄南州"])
-    assert _named(p.hrefs) == {("同仁市人民政府", 2021)}, p.hrefs
+def test_names_as_readers_shorten_them_find_the_reports(probe):
+    # People write 黄南藏族自治州 as 黄南州 and 城东区人民政府 as 城东区政府.  Of the seeds
+    # only 同仁市 lies in 黄南州; the synthetic reports are from other provinces.
+    huangnan, chengdong = probe(["黄南州", "城东区政府"])
+    assert _named(huangnan.hrefs) == {("同仁市人民政府", 2021)}, huangnan.hrefs
+    assert _named(chengdong.hrefs) == {("城东区人民政府", 2020)}, chengdong.hrefs
 
 def test_search_works_from_a_sub_path(probe):
     (p,) = probe(["乐都区"], prefix="gov-archive")
