@@ -35,7 +35,7 @@ from urllib.parse import quote
 from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
-from . import crossyear, domain, headline, opendata, urls
+from . import crossyear, domain, headline, opendata, search, urls
 from .urls import agencies_region_slug, page_dirs, year_region_slug
 from .crossyear import year_of
 from .docs_tree import write_if_changed
@@ -582,6 +582,9 @@ def region_page(region: tuple[str, ...], under: dict[tuple[str, ...], list[dict]
         lines += ["## 本级机关历年主要数据", "", "本级没有机关的报告；请查看上面的下级地区。", ""]
     elif own:
         listing = _reports_listing(["## 地区未知的报告", "", "点击表头可排序。", ""], own, ())
+    if region:
+        # found however the browser splits the query, and by its short name (黄南州)
+        lines.append(search.words_block(search.region_names(region)))
     write_paged(w, page_dir, title, lines, listing)
 
 
@@ -768,6 +771,7 @@ def _agency_page(page_dir: str, recs: list[dict], chain: list[dict], w: _Writer)
         items = [f'<li><a href="{href(page_dir, report_slug(r))}">{esc(year_of(r))}年报告</a>：'
                  f'{esc(c["message"])}</li>' for r, c in checks]
         lines += ["<ul>", *items, "</ul>", ""]
+    lines.append(search.words_block([*search.region_names(region), name]))
     w.add(_page_file(page_dir), "\n".join(lines))
 
 

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Iterable, Sequence
 
 from . import metadata
 from .domain import load_yaml
@@ -37,8 +38,8 @@ FRAGMENT_DIR = "fragment"   # Pagefind's folder of one file per indexed page
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def name_characters(record: dict) -> str:
-    """The Chinese characters of a report's region and agency, one word each.
+def name_characters(names: Iterable[str]) -> str:
+    """The Chinese characters of place and body names, one word each.
 
     Pagefind segments page text with jieba at build time but splits the reader's query
     with the browser's ICU segmenter, which knows fewer place names: 海东市 becomes
@@ -48,12 +49,29 @@ def name_characters(record: dict) -> str:
     it.  Only Han characters: nothing from the (untrusted) report can form markup.
 
     The names are also given in the forms people type (:func:`reader_forms`): the search
-    box shows only results whose text holds the query as typed.
+    box shows only results whose text holds the query as typed.  A region's names are
+    given joined too (青海省海东市乐都区), and names are set apart by 、 so that the
+    search box, which closes up the spaces between characters in a result's excerpt, shows
+    them as names (青海省 、 海东市 、 海东市乐都区人民政府).
     """
-    meta = record.get("meta") or {}
-    names = [str(p) for p in (meta.get("region") or []) if p] + [str(meta.get("agency") or "")]
+    names = [str(n) for n in names if n]
     names += [form for name in names for form in reader_forms(name) if form not in names]
-    return " ".join(c for name in dict.fromkeys(names) for c in _HAN.findall(name))
+    words = [" ".join(_HAN.findall(name)) for name in dict.fromkeys(names)]
+    return " 、 ".join(w for w in words if w)
+
+
+def record_names(record: dict) -> list[str]:
+    """A report's region, province first, and its agency."""
+    meta = record.get("meta") or {}
+    return region_names([str(p) for p in (meta.get("region") or []) if p]) + [
+        str(meta.get("agency") or "")]
+
+
+def region_names(region: Sequence[str]) -> list[str]:
+    """A region's places, province first, and (below a province) the whole path in one,
+    so that 海东市乐都区 (a part of 青海省海东市乐都区) is found as typed."""
+    parts = [p for p in region if p]
+    return parts + (["".join(parts)] if len(parts) > 1 else [])
 
 
 def reader_forms(name: str) -> list[str]:
@@ -71,10 +89,15 @@ def _abbreviations() -> dict[str, str]:
     return dict(load_yaml("search_words.yml")["agency_abbreviations"])
 
 
-def terms_block(record: dict) -> str:
-    """HTML appended to a report page: the name characters, indexed but not shown."""
-    chars = name_characters(record)
+def words_block(names: Iterable[str]) -> str:
+    """HTML for the end of a page: the names' characters, indexed but not shown."""
+    chars = name_characters(names)
     return f'\n<div class="archive-search-terms" hidden>{chars}</div>\n' if chars else ""
+
+
+def terms_block(record: dict) -> str:
+    """The hidden search words of a report page: its region and agency."""
+    return words_block(record_names(record))
 
 
 class SearchIndexError(RuntimeError):

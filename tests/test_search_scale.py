@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -125,12 +126,18 @@ def test_names_as_readers_shorten_them_find_the_reports(probe):
     # only 同仁市 lies in 黄南州; the synthetic reports are from other provinces.
     huangnan, chengdong = probe(["黄南州", "城东区政府"])
     assert _named(huangnan.hrefs) == {("同仁市人民政府", 2021)}, huangnan.hrefs
+    # and the region's own page, whose title is the full name
+    assert any(h.endswith("/regions/青海省/黄南藏族自治州/") for h in huangnan.hrefs), huangnan.hrefs
     assert _named(chengdong.hrefs) == {("城东区人民政府", 2020)}, chengdong.hrefs
 
 def test_search_works_from_a_sub_path(probe):
     (p,) = probe(["乐都区"], prefix="gov-archive")
-    assert p.hrefs and all("/gov-archive/r/" in h for h in p.hrefs), p.hrefs
+    paths = [urlsplit(h).path for h in p.hrefs]
+    assert paths and all(path.startswith("/gov-archive/") for path in paths), p.hrefs
     assert _named(p.hrefs) == LEDU
+    # the place's own page and the body's page are found too
+    assert "/gov-archive/regions/青海省/海东市/乐都区/" in paths, p.hrefs
+    assert any(path.startswith("/gov-archive/agencies/海东市乐都区人民政府-") for path in paths)
 
 
 def test_result_text_from_a_hostile_report_stays_text(archive, probe):
@@ -151,3 +158,25 @@ def test_result_text_from_a_hostile_report_stays_text(archive, probe):
         assert "pwned" in results.inner_text()     # shown as text, never run
         assert page.evaluate("() => typeof window.pwned") == "undefined"
         browser.close()
+
+
+def test_excerpts_show_the_hidden_name_words_as_names(archive, probe):
+    """A result whose excerpt falls on the hidden search words shows them closed up
+    (黄南藏族自治州 、 黄南州), not a character at a time (黄 南 藏 族)."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.search_probe import launch, serve
+
+    with serve(archive) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page()
+        page.goto(url)
+        page.locator("input.md-search__input").click()
+        page.locator("input.md-search__input").fill("黄南州")
+        page.wait_for_selector(".md-search-result__item a.md-search-result__link")
+        page.wait_for_timeout(300)
+        excerpts = page.locator(".md-search-result__article p").all_inner_texts()
+        browser.close()
+    assert excerpts
+    assert not any("黄 南" in e or "南 州" in e for e in excerpts), excerpts
+    assert any("黄南藏族自治州" in e and "黄南州" in e for e in excerpts), excerpts

@@ -48,9 +48,18 @@
     return texts.textOther.replace("#", String(n));
   }
 
+  /*
+   * A page's hidden search words are its place and body names one character per word
+   * (build_tools/search.py), which Pagefind's excerpt shows as 黄 南 州.  Chinese text has
+   * no spaces between characters, so a space between two of them is closed up, also
+   * where the <mark> of a matched character holds it (<mark>黄 </mark><mark>南 </mark>).
+   */
+  var SPACED = /([\u3400-\u9fff\uf900-\ufaff](?:<\/?mark>)*) ((?:<\/?mark>)*)(?=[\u3400-\u9fff\uf900-\ufaff])/g;
+
   /* Text of Pagefind's excerpt with only its <mark> elements kept, as DOM nodes. */
   function excerptNodes(html) {
-    var doc = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html");
+    html = (html || "").replace(SPACED, "$1$2");
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
     var out = document.createDocumentFragment();
     (function walk(node) {
       node.childNodes.forEach(function (child) {
