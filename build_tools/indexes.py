@@ -41,6 +41,7 @@ from .crossyear import year_of
 from .docs_tree import write_if_changed
 from .record import T3_COLUMN_LABELS_ZH, fields
 from .render import charts
+from .render.html_table import Cell, Column, row_html, table_from_rows, table_html
 from .render.links import href
 from .render.escape import text as esc
 
@@ -154,54 +155,12 @@ def aggregate(records: Sequence[dict]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- HTML pieces
 
-@dataclass(frozen=True)
-class Column:
-    label: str          # fixed Chinese text written by us (not escaped again)
-    numeric: bool = False
-
-
-Cell = tuple[str, Any]   # (inner HTML, sort value or None)
-
-
 def number_cell(key: str, value: Any) -> Cell:
     return (headline.format_value(key, value), value)
 
 
 def link_html(url: str, label: str) -> str:
     return f'<a href="{url}">{esc(label)}</a>'
-
-
-def row_html(columns: Sequence[Column], row: Sequence[Cell]) -> str:
-    """One ``<tr>``; numeric columns carry the raw value in ``data-sort`` so 12.5% sorts
-    as a number and a blank cell sorts below every real value."""
-    tds = []
-    for col, (inner, value) in zip(columns, row):
-        if col.numeric:
-            sort = "-1" if value is None else repr(float(value))
-            tds.append(f'<td data-sort="{sort}" style="text-align:right">{inner}</td>')
-        else:
-            tds.append(f"<td>{inner}</td>")
-    return "<tr>" + "".join(tds) + "</tr>"
-
-
-def table_html(columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
-               caption: str | None = None, sortable: bool = True) -> str:
-    """A table in its own horizontally scrolling box, sortable by tablesort when asked."""
-    return table_from_rows(columns, [row_html(columns, row) for row in rows], caption, sortable)
-
-
-def table_from_rows(columns: Sequence[Column], body_rows: Sequence[str],
-                    caption: str | None = None, sortable: bool = True) -> str:
-    """``table_html`` around rows already made by ``row_html``."""
-    number_attr = ' data-sort-method="number" style="text-align:right"'
-    head = "".join(f'<th{number_attr if c.numeric else ""}>{c.label}</th>' for c in columns)
-    # No class on the table, so Material styles it like its own tables (and wraps it in its
-    # scrolling box); tables.js finds the sortable ones by their data attribute.
-    marker = ' data-archive-sortable="true"' if sortable else ""
-    cap = f"<caption>{caption}</caption>" if caption else ""
-    return ('<div class="archive-index-table" style="overflow-x:auto;max-width:100%">\n'
-            f'<table{marker} style="white-space:nowrap">{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n'
-            + "\n".join(body_rows) + "\n</tbody></table>\n</div>")
 
 
 def chart_html(json_name: str, alt: str) -> str:

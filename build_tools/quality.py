@@ -25,9 +25,9 @@ from typing import Iterable
 
 from . import domain, urls
 from .crossyear import year_of
-from .indexes import (Cell, Column, cell_label, chunk_spans, failing_checks, href, link_html,
-                      number_cell, pager_html, region_of, report_order, row_html, rule_label,
-                      table_from_rows, table_html)
+from .indexes import (cell_label, chunk_spans, failing_checks, href, link_html, number_cell,
+                      pager_html, region_of, report_order, rule_label)
+from .render.html_table import Cell, Column, row_html, table_from_rows, table_html
 from .render.escape import text as esc
 from .urls import page_dirs
 

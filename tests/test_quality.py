@@ -381,7 +381,7 @@ def items_on(text: str, prefix: str) -> list[str]:
 TITLES = {"unreadable": "无法读取的文件", "incomplete": "解析不完整的报告", "duplicates": "重复文件",
           "orphan-sidecars": "无对应报告的元数据文件", "published": "已发布的报告"}
 PREFIX = {"unreadable": "    - <code>", "incomplete": "- [<code>", "duplicates": "- <code>",
-          "orphan-sidecars": "- <code>", "published": "| <code>"}
+          "orphan-sidecars": "- <code>", "published": "<tr><td><code>"}
 
 
 def test_small_build_report_is_one_page():
@@ -470,7 +470,10 @@ def test_build_report_links_resolve(big_report):
             assert target in allowed, (path, target)
             reached.add(target)
     assert paths - {"build-report.md"} <= reached
-    assert reports <= reached
+    # the table of published files links each report page in raw HTML, by its URL
+    report_dirs = {links.page_url_dir(r) for r in reports}
+    linked = {resolve_html(path, h) for path, text in pages for h in hrefs(text)}
+    assert linked <= report_dirs and report_dirs <= linked
 
 
 def test_build_report_json_stays_whole(big_report):

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from .. import PARSER_VERSION, domain, urls
 from . import escape, links
+from .html_table import Column, row_html, table_parts
 from .report_page import RECORD_STATUS_ZH, report_title, rule_label
 
 CODE_ZH = {
@@ -126,6 +127,7 @@ class _Section:
     inline_bytes: int        # share of the main page the whole list may take
     preview: bool            # when it does not fit: show what fits of it on the main page
     label: Callable[[dict], str]          # short text naming an item in page ranges
+    tail: tuple[str, ...] = ()            # lines after the items (table end)
 
 
 def _unreadable_item(from_md: str, item: dict) -> str:
@@ -149,16 +151,26 @@ def _orphan_item(from_md: str, item: dict) -> str:
     return f"- {_code(item['file'])}"
 
 
+# The list of published files is a sortable raw HTML table, like the index pages' lists:
+# a thousand Markdown table rows cost Python-Markdown and MkDocs several times as much, on
+# every build that adds a report (the rows after it move to the next page).
+_PUBLISHED_COLUMNS = (Column("文件"), Column("报告"), Column("状态"),
+                      Column("未通过的检查", numeric=True), Column("解析提示", numeric=True))
+
+
 def _published_item(from_md: str, item: dict) -> str:
-    target = links.md_link(from_md, links.report_md(item["slug"]))
+    target = links.href(links.page_url_dir(from_md),
+                        links.page_url_dir(links.report_md(item["slug"])))
     title = report_title({"meta": {"agency": item["agency"], "year": item["year"]}})
     status = RECORD_STATUS_ZH.get(item["status"], item["status"])
-    return (f"| {_code(item['file'])} | [{escape.text(title)}]({target}) | "
-            f"{escape.text(status)} | {item['failing_checks']} | {item['warnings']} |")
+    failing, warnings = int(item["failing_checks"]), int(item["warnings"])
+    return row_html(_PUBLISHED_COLUMNS, [
+        (f"<code>{escape.html_text(item['file'])}</code>", None),
+        (f'<a href="{escape.attr(target)}">{escape.html_text(title)}</a>', None),
+        (escape.html_text(status), None), (str(failing), failing), (str(warnings), warnings)])
 
 
-_PUBLISHED_HEAD = ("| 文件 | 报告 | 状态 | 未通过的检查 | 解析提示 |",
-                   "| --- | --- | --- | --- | --- |")
+_PUBLISHED_HEAD, _PUBLISHED_TAIL = table_parts(_PUBLISHED_COLUMNS)
 
 
 def _sections(summary: dict) -> list[_Section]:
@@ -176,7 +188,7 @@ def _sections(summary: dict) -> list[_Section]:
                  (), 10_000, True, by_file),
         # every published file is also on its report page: on the main page only when short
         _Section("published", "已发布的报告", "份", "报告", summary["published"], _published_item,
-                 _PUBLISHED_HEAD, 30_000, False, by_file),
+                 (_PUBLISHED_HEAD,), 30_000, False, by_file, (_PUBLISHED_TAIL,)),
     ]
 
 
@@ -215,7 +227,7 @@ def _sub_pages(section: _Section) -> list[tuple[str, str, list[dict]]]:
               f"[构建报告]({links.md_link(path, MD_PATH)}) › {section.title}："
               f"共 {len(section.items)} {section.unit}{section.noun}，"
               f"本页列出第 {start + 1}–{start + len(run)} {section.unit}。", "",
-              _pager(section.key, page, len(runs)), "", *section.head, *rows, "",
+              _pager(section.key, page, len(runs)), "", *section.head, *rows, *section.tail, "",
               _pager(section.key, page, len(runs)), ""]
         out.append((path, "\n".join(md), items))
         start += len(run)
@@ -228,10 +240,10 @@ def _section_lines(section: _Section, subs: list[tuple[str, str, list[dict]]]) -
     md = [f"## {section.title}", ""]
     rendered = [section.render(MD_PATH, item) for item in section.items]
     if not subs:
-        return md + [*section.head, *rendered, ""]
+        return md + [*section.head, *rendered, *section.tail, ""]
     shown = pack(rendered, section.inline_bytes, ROWS_PER_PAGE)[0] if section.preview else []
     if shown:
-        md += [*section.head, *shown, ""]
+        md += [*section.head, *shown, *section.tail, ""]
         md.append(f"以上为前 {len(shown)} {section.unit}，共 {len(section.items)} "
                   f"{section.unit}{section.noun}，全部分 {len(subs)} 页列出：")
     else:
@@ -284,7 +296,7 @@ def render_pages(summary: dict) -> list[tuple[str, str]]:
                          key=lambda kv: (domain.rule_titles().get(kv[0], (99, ""))[0], kv[0]))
         md += [f"| {rule_label(rule)} | {n} |" for rule, n in by_rule]
         md.append("")
-    md += body.get("published", ["## 已发布的报告", "", *_PUBLISHED_HEAD, ""])
+    md += body.get("published", ["## 已发布的报告", "", "没有。", ""])
     return [(MD_PATH, "\n".join(md).rstrip("\n") + "\n")] + sorted(pages)
 
 
