@@ -36,19 +36,16 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import feeds, indexes, metadata, opendata, pipeline, search, urls
+from . import feeds, indexes, metadata, opendata, parse_worker, search, urls
 from .docs_tree import DocsTree, write_whole
 from .cache import (KeyedEntries, RecordCache, cache_key, file_sha256, sidecar_hash,
                     source_digest)
-from .errors import ReportError
 from .render import build_report, home, report_page
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -97,48 +94,24 @@ class Outcome:
     duplicate_of: str | None = None   # rel path of the file with the same page
 
 
-def _parse_task(path_str: str) -> dict:
-    """Parse one file (runs in a worker process). Never raises."""
-    path = Path(path_str)
-    try:
-        sidecar = metadata.load_sidecar(path)
-        return {"record": pipeline.parse_file(path, sidecar)}
-    except ReportError as exc:
-        return {"error": {"code": exc.code, "reason": exc.reason}}
-    except Exception as exc:  # noqa: BLE001 - one report's bug must not stop the build
-        where = traceback.extract_tb(exc.__traceback__)[-1:]
-        at = f" ({Path(where[0].filename).name}:{where[0].lineno})" if where else ""
-        return {"error": {"code": "parser_crash", "reason": f"解析程序出错：{type(exc).__name__}: {exc}{at}"},
-                "uncacheable": True}
+def parse_all(paths: list[Path], workers: int, temp_dir: Path | None = None,
+              warm: cf.ProcessPoolExecutor | None = None) -> list[dict]:
+    """Results of ``parse_worker.parse_task`` for every path, in the given order.
 
-
-def _crashed() -> dict:
-    return {"error": {"code": "parser_crash", "reason": "解析进程异常退出（可能是内存不足或解析库崩溃）"},
-            "uncacheable": True}
-
-
-def _use_temp_dir(path: str) -> None:
-    """Worker start-up: temporary files (jieba's dictionary cache, which the gazetteer
-    builds on first use) go into the build's work folder, never the system's."""
-    os.makedirs(path, exist_ok=True)
-    tempfile.tempdir = path
-    os.environ["TMPDIR"] = path
-
-
-def parse_all(paths: list[Path], workers: int, temp_dir: Path | None = None) -> list[dict]:
-    """Results of ``_parse_task`` for every path, in the given order.
-
-    A worker that dies (segfault, out of memory) breaks the whole pool; the files whose
-    results were lost are then parsed again one per fresh process, so only the file that
-    kills its process is reported as crashed.
+    One path goes to the ``warm`` worker if there is one (``parse_worker.start_warm``);
+    more get a pool of ``workers`` processes.  A worker that dies (segfault, out of
+    memory) breaks its pool; the files whose results were lost are then parsed again one
+    per fresh process, so only the file that kills its process is reported as crashed.
     """
     results: dict[int, dict] = {}
     if not paths:
         return []
-    init = {"initializer": _use_temp_dir, "initargs": (str(temp_dir),)} if temp_dir else {}
+    init = ({"initializer": parse_worker.use_temp_dir, "initargs": (str(temp_dir),)}
+            if temp_dir else {})
     try:
-        with cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(paths))), **init) as pool:
-            futures = {pool.submit(_parse_task, str(p)): i for i, p in enumerate(paths)}
+        with (warm if warm is not None and len(paths) == 1 else
+              cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(paths))), **init)) as pool:
+            futures = {pool.submit(parse_worker.parse_task, str(p)): i for i, p in enumerate(paths)}
             for fut in cf.as_completed(futures):
                 try:
                     results[futures[fut]] = fut.result()
@@ -151,9 +124,9 @@ def parse_all(paths: list[Path], workers: int, temp_dir: Path | None = None) -> 
             continue
         try:
             with cf.ProcessPoolExecutor(max_workers=1, **init) as solo:
-                results[i] = solo.submit(_parse_task, str(p)).result()
+                results[i] = solo.submit(parse_worker.parse_task, str(p)).result()
         except cf.process.BrokenProcessPool:
-            results[i] = _crashed()
+            results[i] = parse_worker.crashed()
     return [results[i] for i in range(len(paths))]
 
 
@@ -163,7 +136,8 @@ def _scrub(text: str, reports_dir: Path) -> str:
 
 
 def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None,
-                  workers: int, temp_dir: Path | None = None) -> list[Outcome]:
+                  workers: int, temp_dir: Path | None = None,
+                  warm: cf.ProcessPoolExecutor | None = None) -> list[Outcome]:
     outcomes = [Outcome(rel.as_posix()) for rel in rels]
     keys: list[str | None] = [None] * len(rels)
     if cache is not None:
@@ -179,7 +153,7 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
     misses = [i for i, key in enumerate(keys) if not (key and cache.has(key))]
     with cf.ThreadPoolExecutor(max_workers=1) as background:
         parsing = background.submit(parse_all, [reports_dir / rels[i] for i in misses],
-                                    workers, temp_dir)
+                                    workers, temp_dir, warm)
         stale = []
         missed = set(misses)
         for i, key in enumerate(keys):
@@ -609,7 +583,16 @@ def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work
 
 
 # ---------------------------------------------------------------- main
-def main(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None = None) -> int:
+    """``python -m build_tools build``; ``warm``: a parse worker already getting ready."""
+    try:
+        return _build(args, warm)
+    finally:
+        if warm is not None:
+            warm.shutdown(wait=False, cancel_futures=True)
+
+
+def _build(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None) -> int:
     reports_dir = Path(args.reports).resolve()
     site_dir = Path(args.site_dir).resolve()
     work_dir = Path(args.work_dir).resolve()
@@ -624,7 +607,7 @@ def main(args: argparse.Namespace) -> int:
     report_files, sidecar_files = discover(reports_dir)
     cache = None if args.no_cache else RecordCache(work_dir / "cache")
     outcomes = parse_reports(reports_dir, report_files, cache, os.cpu_count() or 1,
-                             temp_dir=work_dir / "tmp")
+                             temp_dir=work_dir / "tmp", warm=None if cache is None else warm)
     mark_duplicates(outcomes)
     used_sidecars = {sidecar_of(Path(o.rel)).as_posix() for o in outcomes}
     orphans = [s.as_posix() for s in sidecar_files if s.as_posix() not in used_sidecars]

@@ -32,9 +32,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .parse_worker import start_warm
+
+    # before the build's own imports: a rebuild's one new report is ready to parse sooner
+    warm = None if args.no_cache else start_warm(Path(args.work_dir).resolve() / "tmp")
     from .build import main as build_main
 
-    return build_main(args)
+    return build_main(args, warm)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

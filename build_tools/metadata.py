@@ -188,6 +188,12 @@ def _gazetteer(texts: list[str]) -> list[Reading]:
     return readings
 
 
+def warm_gazetteer() -> None:
+    """Load the gazetteer and jieba's dictionary now rather than at the first report
+    (a parse worker getting ready: ``parse_worker``)."""
+    _gazetteer(["北京市"])
+
+
 def _gazetteer_paths(texts: list[str]) -> list[tuple[str, ...]]:
     """Province -> city -> county that the gazetteer finds in each text (possibly empty)."""
     return [r.path for r in _gazetteer(texts)]

@@ -251,6 +251,7 @@ def test_refuses_to_clean_the_repository(tmp_path):
 
 # ---------------------------------------------------------------- units (no MkDocs)
 from build_tools import build as build_mod  # noqa: E402
+from build_tools import parse_worker, pipeline  # noqa: E402
 from build_tools import record as rec  # noqa: E402
 from build_tools.cache import RecordCache, cache_key  # noqa: E402
 
@@ -299,7 +300,7 @@ def test_one_crashing_report_does_not_drop_the_others(tmp_path, monkeypatch):
         return _fake_record(path)
 
     # worker processes are forked, so they inherit the patched parser
-    monkeypatch.setattr(build_mod.pipeline, "parse_file", parse_file)
+    monkeypatch.setattr(pipeline, "parse_file", parse_file)
     monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
     rels, _ = build_mod.discover(tmp_path)
     outcomes = build_mod.parse_reports(tmp_path, rels, None, workers=2)
@@ -315,6 +316,39 @@ def test_one_crashing_report_does_not_drop_the_others(tmp_path, monkeypatch):
     assert len(by["good1.txt"].record["meta"]["source"]["sha256"]) == 64
 
 
+
+def _no_new_pool(*args, **kwargs):
+    raise AssertionError("a new process pool was started")
+
+
+def test_one_new_report_is_parsed_by_the_worker_started_early(tmp_path, monkeypatch):
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "one.txt").write_text("one")
+    monkeypatch.setattr(pipeline, "parse_file", lambda path, sidecar=None: _fake_record(path))
+    monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
+    warm = parse_worker.start_warm(tmp_path / "tmp")     # forked: inherits the patches
+    assert warm is not None
+    monkeypatch.setattr(build_mod.cf, "ProcessPoolExecutor", _no_new_pool)
+    (result,) = build_mod.parse_all([tmp_path / "one.txt"], 2, tmp_path / "tmp", warm)
+    assert result["record"]["meta"]["agency"] == "one"
+    # with no work folder yet (a first build) there is no early worker
+    assert parse_worker.start_warm(tmp_path / "missing") is None
+
+
+def test_a_worker_started_early_that_fails_does_not_lose_the_report(tmp_path, monkeypatch):
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "one.txt").write_text("one")
+    monkeypatch.setattr(pipeline, "parse_file", lambda path, sidecar=None: _fake_record(path))
+    monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
+
+    def broken():
+        raise ImportError("no gazetteer")
+
+    monkeypatch.setattr(build_mod.metadata, "warm_gazetteer", broken)
+    warm = parse_worker.start_warm(tmp_path / "tmp")
+    (result,) = build_mod.parse_all([tmp_path / "one.txt"], 2, tmp_path / "tmp", warm)
+    assert result["record"]["meta"]["agency"] == "one"     # parsed again in a fresh process
+
 def test_cached_results_are_reused_and_crashes_are_not_cached(tmp_path, monkeypatch):
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -328,10 +362,10 @@ def test_cached_results_are_reused_and_crashes_are_not_cached(tmp_path, monkeypa
             raise RuntimeError("bug")
         return _fake_record(path)
 
-    monkeypatch.setattr(build_mod.pipeline, "parse_file", parse_file)
+    monkeypatch.setattr(pipeline, "parse_file", parse_file)
     monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
-    monkeypatch.setattr(build_mod, "parse_all",
-                        lambda paths, workers, temp_dir=None: [build_mod._parse_task(str(p)) for p in paths])
+    monkeypatch.setattr(build_mod, "parse_all", lambda paths, workers, temp_dir=None, warm=None:
+                        [parse_worker.parse_task(str(p)) for p in paths])
     cache = RecordCache(tmp_path / "cache")
     rels, _ = build_mod.discover(reports)
     first = build_mod.parse_reports(reports, rels, cache, 1)

@@ -34,9 +34,9 @@ def counted(monkeypatch):
     parsed: list[str] = []
     real = build.parse_all
 
-    def spy(paths, workers, temp_dir=None):
+    def spy(paths, workers, temp_dir=None, warm=None):
         parsed.extend(Path(p).name for p in paths)
-        return real(paths, workers, temp_dir)
+        return real(paths, workers, temp_dir, warm)
 
     monkeypatch.setattr(build, "parse_all", spy)
     return parsed
