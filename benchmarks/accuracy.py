@@ -14,7 +14,10 @@ what the generator printed:
 * WRONG:      a number that differs from the printed one, a number where the cell is
               blank, or None where a number is printed without any warning naming it.
 
-Meta fields compared: agency, year, published, template.  Planted faults (synth FLAWS):
+Meta fields compared: agency, year, published, template.  The region is scored apart:
+right, unknown (empty: a county name several cities share, which the archive's filing
+path or a sidecar then gives) or WRONG (a place that is not the report's).  Planted
+faults (synth FLAWS):
 ``balance`` must fail rule 1, ``t4_total`` rule 4, ``narrative`` rule 6; ``carryover`` is
 a cross-year fault (rule 5), not visible in one report, and is not counted here.  A fault
 whose cells were printed without positions (null + warning), or that quotes a figure
@@ -63,11 +66,15 @@ class Score:
     false_alarms: int = 0
     unassessable: int = 0
     errors: int = 0
+    region_right: int = 0
+    region_unknown: int = 0
+    region_wrong: int = 0
     details: list[str] = field(default_factory=list)
 
     def add(self, other: "Score") -> None:
         for k in ("reports", "right", "null_warned", "wrong", "meta_right", "meta_total",
-                  "flagged", "planted", "false_alarms", "unassessable", "errors"):
+                  "flagged", "planted", "false_alarms", "unassessable", "errors",
+                  "region_right", "region_unknown", "region_wrong"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
         self.details.extend(other.details)
 
@@ -118,6 +125,14 @@ def score(record: dict, spec: synth.ReportSpec, name: str = "") -> Score:
             s.meta_right += 1
         else:
             s.details.append(f"{name}: meta.{key} parsed {meta.get(key)!r}, printed {want!r}")
+    region = list(meta.get("region") or [])
+    if region == list(spec.region):
+        s.region_right += 1
+    elif not region:
+        s.region_unknown += 1
+    else:
+        s.region_wrong += 1
+        s.details.append(f"{name}: meta.region parsed {region!r}, printed {list(spec.region)!r}")
     failed = {c["rule"] for c in record["checks"] if c["status"] == "fail"}
     explained: set[str] = set()
     for flaw in spec.flaws:
@@ -221,11 +236,14 @@ def load_fixture_specs(src: Path = FIXTURES) -> dict[str, synth.ReportSpec]:
 
 def table(rows: list[tuple[str, str, Score]]) -> str:
     head = ("| format | variant | reports | cells right | null+warn | WRONG | meta right | "
+            "region right / unknown / WRONG | "
             "faults flagged | faults not assessable | false alarms | errors |")
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 12]
     for fmt, variant, s in rows:
         lines.append(f"| {fmt} | {variant} | {s.reports} | {s.right} | {s.null_warned} | {s.wrong} | "
-                     f"{s.meta_right}/{s.meta_total} | {s.flagged}/{s.planted} | {s.unassessable} | {s.false_alarms} | {s.errors} |")
+                     f"{s.meta_right}/{s.meta_total} | "
+                     f"{s.region_right} / {s.region_unknown} / {s.region_wrong} | "
+                     f"{s.flagged}/{s.planted} | {s.unassessable} | {s.false_alarms} | {s.errors} |")
     return "\n".join(lines)
 
 
@@ -264,12 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     for _, _, s in rows:
         total.add(s)
     print(f"\ntotal: {total.reports} reports, {total.right} right, {total.null_warned} null+warn, "
-          f"{total.wrong} WRONG, meta {total.meta_right}/{total.meta_total}, faults "
+          f"{total.wrong} WRONG, meta {total.meta_right}/{total.meta_total}, region "
+          f"{total.region_right} right / {total.region_unknown} unknown / "
+          f"{total.region_wrong} WRONG, faults "
           f"{total.flagged}/{total.planted} flagged ({total.unassessable} more not assessable), "
           f"false alarms {total.false_alarms}, errors {total.errors} "
           f"({time.perf_counter() - t0:.0f} s)")
     ok = total.wrong == 0 and total.false_alarms == 0 and total.errors == 0 \
-        and total.flagged == total.planted
+        and total.flagged == total.planted and total.region_wrong == 0
     return 0 if ok else 1
 
 

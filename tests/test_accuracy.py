@@ -24,6 +24,7 @@ def _check(fmt: str, variant: str, per: int, seed: int, tmp_path: Path) -> accur
     assert s.false_alarms == 0, s.details
     assert s.flagged == s.planted, s.details
     assert s.meta_right == s.meta_total, s.details
+    assert s.region_wrong == 0, s.details
     return s
 
 
@@ -40,6 +41,14 @@ def test_no_wrong_cell_and_no_false_alarm(fmt, variant, tmp_path):
 def test_text_files_as_written_by_the_archive_generator(tmp_path):
     s = _check("txt", "plain", 12, 5, tmp_path)
     assert s.null_warned == 0        # tab-separated text keeps every cell's position
+
+
+def test_region_from_the_text_alone_is_never_a_wrong_place(tmp_path):
+    # No sidecar, no filing path: only the agency's name and the report's own words.  A
+    # county name several cities share (城中区, 江北区) may stay unknown, never be misplaced.
+    s = accuracy.run("txt", "plain", 80, 9, tmp_path)
+    assert s.reports == 80 and s.region_wrong == 0, s.details
+    assert s.region_right >= 0.9 * s.reports, (s.region_right, s.region_unknown)
 
 
 def test_unruled_blank_cells_come_out_null_with_a_warning(tmp_path):
