@@ -181,3 +181,31 @@ def test_excerpts_show_the_hidden_name_words_as_names(archive, probe):
     assert excerpts
     assert not any("黄 南" in e or "南 州" in e for e in excerpts), excerpts
     assert any("黄南藏族自治州" in e and "黄南州" in e for e in excerpts), excerpts
+
+
+def test_a_query_matching_nothing_as_typed_fetches_a_bounded_number_of_pages(archive, probe):
+    """江苏省统计: over a hundred pages of 江苏省 hold its words (江苏, 省, 统计 …), none
+    the query as typed.  The box examines 50 candidates, says so, and goes on only when
+    asked."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.search_probe import launch, serve
+
+    with serve(archive) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page()
+        fragments: list[str] = []
+        page.on("request", lambda r: fragments.append(r.url) if "/fragment/" in r.url else None)
+        page.goto(url)
+        page.locator("input.md-search__input").click()
+        page.locator("input.md-search__input").fill("江苏省统计")
+        meta = page.locator("[data-archive-search-meta]")
+        meta.filter(has_text="前 50 个候选中没有完全符合的结果").wait_for()
+        assert len(fragments) == 50
+        assert page.locator(".md-search-result__item a.md-search-result__link").count() == 0
+        more = page.locator(".archive-search-more button")
+        assert more.inner_text().startswith("继续查找（还有 ")
+        more.click()
+        meta.filter(has_text="前 100 个候选中").or_(meta.filter(has_text="没有找到")).wait_for()
+        assert 50 < len(fragments) <= 100
+        browser.close()
