@@ -159,8 +159,7 @@ _PUBLISHED_COLUMNS = (Column("文件"), Column("报告"), Column("状态"),
 
 
 def _published_item(from_md: str, item: dict) -> str:
-    target = links.href(links.page_url_dir(from_md),
-                        links.page_url_dir(links.report_md(item["slug"])))
+    target = links.page_href(from_md, links.report_md(item["slug"]))
     title = report_title({"meta": {"agency": item["agency"], "year": item["year"]}})
     status = RECORD_STATUS_ZH.get(item["status"], item["status"])
     failing, warnings = int(item["failing_checks"]), int(item["warnings"])

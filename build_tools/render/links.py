@@ -60,6 +60,12 @@ def href(from_dir: str, to: str, is_page: bool = True) -> str:
     return quote(rel, safe="/.-_~")
 
 
+def page_href(from_md: str, to_md: str) -> str:
+    """Relative URL, for raw HTML on page ``from_md``, of the page built from ``to_md``:
+    its directory URL (``use_directory_urls``) from this page's, percent-encoded."""
+    return href(page_url_dir(from_md), page_url_dir(to_md))
+
+
 def html_link(from_md: str, to_site_path: str) -> str:
     """Link for raw HTML on page ``from_md`` to a file at ``to_site_path`` (site-relative)."""
     return relative(to_site_path, page_url_dir(from_md))

@@ -92,9 +92,8 @@ def failing_cells(record: dict) -> set[str]:
 
 
 def _page_href(from_md: str, to_md: str) -> str:
-    """``href`` value, for raw HTML on page ``from_md``, of the page built from ``to_md``:
-    its directory URL (``use_directory_urls``) relative to this page's, percent-encoded."""
-    return escape.attr(links.href(links.page_url_dir(from_md), links.page_url_dir(to_md)))
+    """``links.page_href`` as an attribute value."""
+    return escape.attr(links.page_href(from_md, to_md))
 
 
 def _page_link(from_md: str, to_md: str, label_html: str) -> str:
