@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -141,43 +143,48 @@ def test_search_works_from_a_sub_path(probe):
     assert any(path.startswith("/gov-archive/agencies/海东市乐都区人民政府-") for path in paths)
 
 
-def test_result_text_from_a_hostile_report_stays_text(archive, probe):
+
+RESULT_LINK = ".md-search-result__item a.md-search-result__link"
+
+
+@contextmanager
+def typed_in_search_box(site: Path, query: str) -> Iterator[tuple[Any, list[str]]]:
+    """A Chromium page of the served ``site`` with ``query`` typed into the header search
+    box, and the addresses of the Pagefind fragments it has requested so far."""
     from playwright.sync_api import sync_playwright
 
     from benchmarks.search_probe import launch, serve
 
-    with serve(archive) as url, sync_playwright() as pw:
+    with serve(site) as url, sync_playwright() as pw:
         browser = launch(pw)
-        page = browser.new_page()
-        page.goto(url)
-        page.locator("input.md-search__input").click()
-        page.locator("input.md-search__input").fill("pwned")
-        page.wait_for_selector(".md-search-result__item a.md-search-result__link")
+        try:
+            page = browser.new_page()
+            fragments: list[str] = []
+            page.on("request", lambda r: fragments.append(r.url) if "/fragment/" in r.url else None)
+            page.goto(url)
+            page.locator("input.md-search__input").click()
+            page.locator("input.md-search__input").fill(query)
+            yield page, fragments
+        finally:
+            browser.close()
+
+def test_result_text_from_a_hostile_report_stays_text(archive, probe):
+    with typed_in_search_box(archive, "pwned") as (page, _):
+        page.wait_for_selector(RESULT_LINK)
         page.wait_for_timeout(300)
         results = page.locator("[data-archive-search-list]")
         assert results.locator("script, img, iframe").count() == 0
         assert "pwned" in results.inner_text()     # shown as text, never run
         assert page.evaluate("() => typeof window.pwned") == "undefined"
-        browser.close()
 
 
 def test_excerpts_show_the_hidden_name_words_as_names(archive, probe):
     """A result whose excerpt falls on the hidden search words shows them closed up
     (黄南藏族自治州 、 黄南州), not a character at a time (黄 南 藏 族)."""
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.search_probe import launch, serve
-
-    with serve(archive) as url, sync_playwright() as pw:
-        browser = launch(pw)
-        page = browser.new_page()
-        page.goto(url)
-        page.locator("input.md-search__input").click()
-        page.locator("input.md-search__input").fill("黄南州")
-        page.wait_for_selector(".md-search-result__item a.md-search-result__link")
+    with typed_in_search_box(archive, "黄南州") as (page, _):
+        page.wait_for_selector(RESULT_LINK)
         page.wait_for_timeout(300)
         excerpts = page.locator(".md-search-result__article p").all_inner_texts()
-        browser.close()
     assert excerpts
     assert not any("黄 南" in e or "南 州" in e for e in excerpts), excerpts
     assert any("黄南藏族自治州" in e and "黄南州" in e for e in excerpts), excerpts
@@ -187,25 +194,13 @@ def test_a_query_matching_nothing_as_typed_fetches_a_bounded_number_of_pages(arc
     """江苏省统计: over a hundred pages of 江苏省 hold its words (江苏, 省, 统计 …), none
     the query as typed.  The box examines 50 candidates, says so, and goes on only when
     asked."""
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.search_probe import launch, serve
-
-    with serve(archive) as url, sync_playwright() as pw:
-        browser = launch(pw)
-        page = browser.new_page()
-        fragments: list[str] = []
-        page.on("request", lambda r: fragments.append(r.url) if "/fragment/" in r.url else None)
-        page.goto(url)
-        page.locator("input.md-search__input").click()
-        page.locator("input.md-search__input").fill("江苏省统计")
+    with typed_in_search_box(archive, "江苏省统计") as (page, fragments):
         meta = page.locator("[data-archive-search-meta]")
         meta.filter(has_text="前 50 个候选中没有完全符合的结果").wait_for()
         assert len(fragments) == 50
-        assert page.locator(".md-search-result__item a.md-search-result__link").count() == 0
+        assert page.locator(RESULT_LINK).count() == 0
         more = page.locator(".archive-search-more button")
         assert more.inner_text().startswith("继续查找（还有 ")
         more.click()
         meta.filter(has_text="前 100 个候选中").or_(meta.filter(has_text="没有找到")).wait_for()
         assert 50 < len(fragments) <= 100
-        browser.close()
