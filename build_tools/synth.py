@@ -7,7 +7,8 @@ as ``build_tools add`` would), in the national templates as the seeds print them
 template for 2021 and later, the 2019 template for 2019–2020.  Bodies are real places in
 several provinces (governments and their departments), each reporting for several
 consecutive years, with last year's 结转下年度 carried into this year's 上年结转, so the
-cross-year check has something to bite on.  Some reports carry deliberate faults and mess,
+cross-year check has something to bite on.  Their prose is as long as the seeds'
+(``narrative``, worded from ``domain/synth_narrative.yml``).  Some reports carry deliberate faults and mess,
 recorded per report in the manifest: a broken request balance, a carry-over that does not
 match last year, a 行政复议 总计 printed as 0, a narrative figure that contradicts the
 table, blank cells instead of 0, label typos, labels split over lines.
@@ -31,11 +32,13 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .domain import load_yaml
 from .record import (T3_COLUMNS, T4_COLUMNS, T4_GROUPS, empty_t2, empty_t3, empty_t4,
                      fields_for, new_record, set_path, t3_row_keys)
 
@@ -437,21 +440,110 @@ def _applied_sentence(spec: ReportSpec) -> str:
             if received else f"{spec.year}年，本机关未收到政府信息公开申请。")
 
 
+# ----------------------------------------------------------------------------- narrative
+
+@dataclass(frozen=True)
+class Narrative:
+    """The prose of one report, paragraph by paragraph, the same in every format.
+
+    ``overview`` and ``problems`` mix sub-heads (（一）主动公开) with paragraphs, as
+    printed; a sub-head is sometimes run into its paragraph (（一）主动公开。全年…)."""
+
+    preamble: tuple[str, ...]
+    overview: tuple[str, ...]
+    problems: tuple[str, ...]
+    other: tuple[str, ...]
+
+
+def _fill(template: str, spec: ReportSpec, rng: random.Random, bank: dict, self_name: str) -> str:
+    """A template with its slots filled; the drawn slots are drawn afresh at each use."""
+    city = spec.region[1] if len(spec.region) > 1 else spec.region[0]
+    fixed = {"year": str(spec.year), "next_year": str(spec.year + 1), "agency": spec.agency,
+             "province": spec.region[0], "city": city, "self": self_name}
+    drawn: dict[str, Callable[[], str]] = {
+        "n": lambda: str(rng.randint(1, 60)),
+        "big": lambda: str(rng.randint(100, 6000)),
+        "doc": lambda: f"{city[0]}政办函〔{spec.year + 1}〕{rng.randint(1, 60)}号",
+        "area": lambda: rng.choice(bank["areas"]),
+        "platform": lambda: rng.choice(bank["platforms"]),
+        "office": lambda: rng.choice(bank["offices"]),
+        "street": lambda: rng.choice(bank["streets"]),
+        "phone": lambda: f"0{rng.randint(100, 999)}-{rng.randint(2000000, 8999999)}",
+    }
+
+    def slot(m: re.Match) -> str:
+        name = m.group(1)
+        return fixed[name] if name in fixed else drawn[name]()
+
+    return re.sub(r"\{(\w+)\}", slot, template)
+
+
+def _draw(rng: random.Random, templates: list[str], k: int) -> list[str]:
+    return rng.sample(templates, min(k, len(templates)))
+
+
+def _ordinals(items: list[str]) -> str:
+    """一是……；二是……。"""
+    return "；".join(f"{'一二三四五六'[i]}是{t}" for i, t in enumerate(items)) + "。"
+
+
+def narrative(spec: ReportSpec) -> Narrative:
+    """Prose of a real report's length (the seeds' 2,900–6,900 characters; governments write more
+    than their departments), drawn from ``domain/synth_narrative.yml``.  The figures it
+    shares with the tables (requests received, 行政复议) come from the spec."""
+    bank = load_yaml("synth_narrative.yml")
+    rng = random.Random(f"{spec.agency}|{spec.year}|narrative")
+    self_name = rng.choice(bank["self_names"][spec.kind])
+    fill = lambda t: _fill(t, spec, rng, bank, self_name)  # noqa: E731
+    scale = 3 if spec.kind == "government" else 1
+
+    preamble = [fill(rng.choice(bank["preamble"]))]
+    if rng.random() < 0.5:
+        preamble.append(bank["outline"][0])
+    preamble.append(fill(rng.choice(bank["period"])))
+    if rng.random() < 0.7:
+        preamble.append(fill(rng.choice(bank["contact"])))
+
+    overview = ["".join(fill(t) for t in _draw(rng, bank["opening"], rng.randint(2, 3) + scale))]
+    parts = (("active_heads", "active"), ("request_heads", "request"),
+             ("management_heads", "management"), ("platform_heads", "platform"),
+             ("oversight_heads", "oversight"))
+    for heads, body in parts:
+        head = rng.choice(bank[heads])
+        sentences = [fill(t) for t in _draw(rng, bank[body], rng.randint(1, 3) + scale)]
+        if body == "request":
+            sentences.insert(0, _applied_sentence(spec))
+        paragraphs = [sentences] if len(sentences) < 3 or rng.random() < 0.5 else \
+            [sentences[:2], sentences[2:]]
+        if rng.random() < 0.5:
+            overview.append(f"{head}。" + "".join(paragraphs[0]))
+        else:
+            overview += [head, "".join(paragraphs[0])]
+        overview += ["".join(p) for p in paragraphs[1:]]
+
+    review = spec.t4["review"]["total"]
+    problems = [rng.choice(bank["problem_heads"]),
+                _ordinals(_draw(rng, bank["problems"], rng.randint(2, 3))),
+                rng.choice(bank["remedy_heads"]),
+                f"下一步，{self_name}将"
+                + _ordinals([fill(t) for t in _draw(rng, bank["remedies"], rng.randint(2, 2 + scale))])]
+    if review:
+        problems.append(f"全年因政府信息公开引起行政复议{review}件。")
+    other = [fill(t) for t in _draw(rng, bank["other"], rng.randint(1, 1 + scale))]
+    return Narrative(tuple(preamble), tuple(overview), tuple(problems), tuple(other))
+
+
 def render_text(spec: ReportSpec) -> str:
     """The report as a text file in the layout of the seeds (tabs between table cells)."""
     rng = random.Random(f"{spec.agency}|{spec.year}")  # mess is stable per report
     y = spec.year
-    applied = _applied_sentence(spec)
-    review = spec.t4["review"]["total"]
+    prose = narrative(spec)
     lines = [
         "", spec.agency, "",
         f"{spec.agency}{y}年政府信息公开工作年度报告", "",
-        f"本报告依据《中华人民共和国政府信息公开条例》编制，数据统计期限自{y}年1月1日起至{y}年12月31日止。", "",
+        *prose.preamble, "",
         "一、总体情况", "",
-        f"{y}年，{spec.agency}认真贯彻落实政务公开各项工作部署，持续提升政务公开质量。",
-        f"（一）主动公开。全年主动公开政府信息{rng.randint(50, 3000)}条。",
-        f"（二）依申请公开。{applied}",
-        "（三）政府信息管理。健全信息发布审核制度，及时更新政府信息公开指南。",
+        *prose.overview,
         "", "二、主动公开政府信息情况", "",
         *_t2_lines(spec, rng),
         "", "三、收到和处理政府信息公开申请情况", "",
@@ -459,9 +551,8 @@ def render_text(spec: ReportSpec) -> str:
         "", "四、政府信息公开行政复议、行政诉讼情况", "",
         *_t4_lines(spec),
         "", "五、存在的主要问题及改进情况", "",
-        "一是公开内容的深度和广度还需加强；二是政策解读形式较为单一。下一步将加强培训，提升公开质量。"
-        + (f"全年因政府信息公开引起行政复议{review}件。" if review else ""),
-        "", "六、其他需要报告的事项", "", rng.choice(["无。", "暂无其他需要报告的事项。", "无其他需要报告的事项"]),
+        *prose.problems,
+        "", "六、其他需要报告的事项", "", *prose.other,
         "", spec.agency, "",
         f"{int(spec.published[:4])}年{int(spec.published[5:7])}月{int(spec.published[8:10])}日", "",
     ]
@@ -762,23 +853,12 @@ def layout_blocks(spec: ReportSpec) -> list[Block]:
     """The report as blocks, the same words and numbers as ``render_text``."""
     rng = random.Random(f"{spec.agency}|{spec.year}|layout")
     y = spec.year
-    applied = _applied_sentence(spec)
-    review = spec.t4["review"]["total"]
-    filler = [
-        f"{y}年，{spec.agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实政务公开各项工作部署，"
-        "围绕中心工作，持续深化政务公开，着力提升政府工作透明度，切实保障人民群众的知情权、参与权、表达权和监督权。",
-        f"（一）主动公开。全年主动公开政府信息{rng.randint(50, 3000)}条，其中政策文件{rng.randint(5, 90)}条。"
-        "围绕财政预决算、重大建设项目、公共资源配置、社会公益事业等重点领域，及时准确发布信息，回应社会关切。",
-        f"（二）依申请公开。{applied}",
-        "（三）政府信息管理。健全信息发布审核制度，坚持“先审查、后公开”和“一事一审”原则，及时更新政府信息公开指南。",
-        "（四）平台建设。进一步优化门户网站政府信息公开专栏，完善栏目设置，加强内容保障，推动政务新媒体规范发展。",
-        "（五）监督保障。将政务公开工作纳入年度综合考核，组织开展政务公开专题培训，定期开展政府网站和政务新媒体检查。",
-    ]
+    prose = narrative(spec)
     blocks = [
         Block("title", f"{spec.agency}{y}年政府信息公开工作年度报告"),
-        Block("para", f"本报告依据《中华人民共和国政府信息公开条例》编制，数据统计期限自{y}年1月1日起至{y}年12月31日止。"),
+        *(Block("para", p) for p in prose.preamble),
         Block("heading", "一、总体情况"),
-        *(Block("para", p) for p in filler[: 2 + rng.randint(2, 4)]),
+        *(Block("para", p) for p in prose.overview),
         Block("heading", "二、主动公开政府信息情况"),
         _t2_block(spec),
         Block("heading", "三、收到和处理政府信息公开申请情况"),
@@ -786,10 +866,9 @@ def layout_blocks(spec: ReportSpec) -> list[Block]:
         Block("heading", "四、政府信息公开行政复议、行政诉讼情况"),
         _t4_block(spec),
         Block("heading", "五、存在的主要问题及改进情况"),
-        Block("para", "一是公开内容的深度和广度还需加强；二是政策解读形式较为单一。下一步将加强培训，提升公开质量。"
-              + (f"全年因政府信息公开引起行政复议{review}件。" if review else "")),
+        *(Block("para", p) for p in prose.problems),
         Block("heading", "六、其他需要报告的事项"),
-        Block("para", rng.choice(["无。", "暂无其他需要报告的事项。", "本年度未收取信息处理费。"])),
+        *(Block("para", p) for p in prose.other),
         Block("sign", spec.agency),
         Block("sign", f"{int(spec.published[:4])}年{int(spec.published[5:7])}月{int(spec.published[8:10])}日"),
     ]

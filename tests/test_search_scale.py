@@ -101,6 +101,9 @@ def test_chinese_queries_find_the_right_reports(archive, probe):
 
     haidong = _named(by_query["海东市"].hrefs)
     assert haidong == HAIDONG, by_query["海东市"].hrefs
+    # the city's own page first, though its bodies' reports repeat its name more often
+    assert urlsplit(by_query["海东市"].hrefs[0]).path == "/regions/青海省/海东市/", \
+        by_query["海东市"].hrefs
     assert _named(by_query["乐都区"].hrefs) == LEDU
 
     # Every report prints 行政复议 and 不予公开 in its tables; the index leaves the tables

@@ -96,6 +96,32 @@ def test_text_follows_the_template_layout():
     assert "3.其他" not in synth.render_text(s2019)       # 2019: （六）其他处理 is one row
 
 
+def test_prose_is_as_long_as_real_reports_and_names_only_its_own_places():
+    # The seeds run to 2,861–6,903 characters, most of it prose.  Reports of three
+    # sentences would flatter every page-size, parse and search benchmark.
+    specs = synth.plan(200)
+    lengths = {kind: [len(synth.render_text(s)) for s in specs if s.kind == kind]
+               for kind in ("government", "department")}
+    for kind, values in lengths.items():
+        assert values and all(2400 <= n <= 8000 for n in values), (kind, min(values), max(values))
+    mean = {kind: sum(v) / len(v) for kind, v in lengths.items()}
+    assert mean["government"] > mean["department"]
+
+    # a place the body does not belong to would teach the region reader the wrong thing
+    every_place = {name for prov, cities in synth.PLACES.items()
+                   for name in (prov, *cities, *(c for cs in cities.values() for c in cs))}
+    for spec in specs[:60]:
+        prose = synth.narrative(spec)
+        text = "".join(prose.preamble + prose.overview + prose.problems + prose.other)
+        foreign = {p for p in every_place - set(spec.region) if p in text}
+        assert not foreign, (spec.agency, foreign)
+        # the same words in every format
+        layout = synth.layout_text(spec)
+        assert all(paragraph in layout for paragraph in prose.overview + prose.problems)
+        # the narrative quotes the table's count of requests (rule 6)
+        assert synth._applied_sentence(spec) in text
+
+
 def test_generated_files_parse_back_to_what_was_generated(tmp_path: Path):
     """The parser reads every cell and the metadata of generated files, and the checks fire
     exactly on the planted faults (rule 5 through the indexes' cross-year check)."""

@@ -112,6 +112,25 @@
   }
 
   /*
+   * Pagefind ranks by how often a page holds the words, so 海东市's own page came after
+   * five reports of its bodies, whose names repeat the city.  Among the results of one
+   * round, a page titled with the query comes first, then pages whose title begins with
+   * it (海东市人民政府 …); otherwise Pagefind's order stands.
+   */
+  function titleTier(data, query) {
+    var title = squeeze((data.meta && data.meta.title) || "");
+    if (title === query) return 0;
+    return title.indexOf(query) === 0 ? 1 : 2;
+  }
+
+  function byTitle(found, query) {
+    return found
+      .map(function (d, i) { return { d: d, i: i, tier: titleTier(d, query) }; })
+      .sort(function (a, b) { return a.tier - b.tier || a.i - b.i; })
+      .map(function (x) { return x.d; });
+  }
+
+  /*
    * Loads candidates a page at a time until PAGE shown results, none left, or SCAN
    * candidates examined: a query that matches nothing as typed (江苏省海关) must not fetch
    * the fragment of every page holding 江, 苏, 省, 海 and 关 (1,865 of 10,000 pages,
@@ -133,7 +152,7 @@
       if (ticket !== current) return;
       var old = list.querySelector(".archive-search-more");
       if (old) old.remove();
-      found.forEach(function (d) { list.appendChild(item(d)); });
+      byTitle(found, parts.join("")).forEach(function (d) { list.appendChild(item(d)); });
       var shown = list.querySelectorAll("a.md-search-result__link").length;
       if (next >= results.length) meta.textContent = count(shown);
       else if (shown === 0) meta.textContent = texts.textNotYet.replace("#", String(next));
