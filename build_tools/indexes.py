@@ -543,7 +543,7 @@ def region_page(region: tuple[str, ...], under: dict[tuple[str, ...], list[dict]
         listing = _reports_listing(["## 地区未知的报告", "", "点击表头可排序。", ""], own, ())
     if region:
         # found however the browser splits the query, and by its short name (黄南州)
-        lines.append(search.words_block(search.region_names(region)))
+        lines.append(search.words_block(search.region_names(region), place=True))
     write_paged(w, page_dir, title, lines, listing)
 
 

@@ -89,10 +89,19 @@ def _abbreviations() -> dict[str, str]:
     return dict(load_yaml("search_words.yml")["agency_abbreviations"])
 
 
-def words_block(names: Iterable[str]) -> str:
-    """HTML for the end of a page: the names' characters, indexed but not shown."""
+# Pagefind filter of the region pages: the search box searches them on their own to put
+# the place a query names before the reports of its bodies (docs/assets/js/search.js).
+PLACE_FILTER = "kind:place"
+
+
+def words_block(names: Iterable[str], place: bool = False) -> str:
+    """HTML for the end of a page: the names' characters, indexed but not shown; on a
+    region page (``place``) also the filter that marks it as one."""
     chars = name_characters(names)
-    return f'\n<div class="archive-search-terms" hidden>{chars}</div>\n' if chars else ""
+    if not chars:
+        return ""
+    marker = f' data-pagefind-filter="{PLACE_FILTER}"' if place else ""
+    return f'\n<div class="archive-search-terms" hidden{marker}>{chars}</div>\n'
 
 
 def terms_block(record: dict) -> str:

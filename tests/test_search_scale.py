@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -32,13 +33,17 @@ SEEDS = HAIDONG | NOT_HAIDONG
 SEARCH_BUDGET = 500 * 1024
 
 
+def _synthetic_specs() -> list:
+    return [s for s in synth.plan(400, seed=7) if s.region[0] != "青海省"][:300]
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("search")
     reports = root / "reports"
     shutil.copytree(REPORTS, reports)
     add_hostile_report(reports)
-    specs = [s for s in synth.plan(400, seed=7) if s.region[0] != "青海省"][:300]
+    specs = _synthetic_specs()
     assert len(specs) == 300
     for spec in specs:
         synth.write_txt(spec, reports)
@@ -124,6 +129,18 @@ def test_chinese_queries_find_the_right_reports(archive, probe):
     for p in by_query.values():
         assert p.bytes < SEARCH_BUDGET, (p.query, p.bytes, p.largest)
 
+
+
+def test_a_city_named_comes_before_the_reports_of_its_bodies(probe):
+    # Pagefind ranks the cities with the most reports here after dozens of their bodies'
+    # reports, whose names and text repeat the city; the search box puts the city's own
+    # page first (docs/assets/js/search.js, namedPlaces).
+    busiest = Counter(tuple(s.region[:2]) for s in _synthetic_specs()).most_common(3)
+    assert busiest[-1][1] >= 20, busiest
+    results = probe([city for (_, city), _ in busiest])
+    for ((province, city), _), p in zip(busiest, results):
+        assert urlsplit(p.hrefs[0]).path == f"/regions/{province}/{city}/", (city, p.hrefs)
+        assert len(p.hrefs) == len(set(p.hrefs)), p.hrefs     # shown once, not again below
 
 
 def test_names_as_readers_shorten_them_find_the_reports(probe):

@@ -113,10 +113,14 @@
 
   /*
    * Pagefind ranks by how often a page holds the words, so 海东市's own page came after
-   * five reports of its bodies, whose names repeat the city.  Among the results of one
-   * round, a page titled with the query comes first, then pages whose title begins with
-   * it (海东市人民政府 …); otherwise Pagefind's order stands.
+   * dozens of reports of its bodies, whose names repeat the city.  So a page titled with
+   * the query leads: the place pages (marked kind:place for Pagefind by
+   * build_tools/search.py) are searched on their own, and the first NAMED of them whose
+   * title is the query, or begins with it, are shown first.  Among the results of one
+   * round the same order holds; otherwise Pagefind's order stands.
    */
+  var NAMED = 3;
+
   function titleTier(data, query) {
     var title = squeeze((data.meta && data.meta.title) || "");
     if (title === query) return 0;
@@ -130,14 +134,30 @@
       .map(function (x) { return x.d; });
   }
 
+  function namedPlaces(pagefind, query, parts) {
+    var whole = parts.join("");
+    return pagefind.search(query, { filters: { kind: "place" } }).then(function (search) {
+      var top = search ? search.results.slice(0, NAMED) : [];
+      return Promise.all(top.map(function (r) { return r.data(); }));
+    }).then(function (datas) {
+      return byTitle(datas.filter(function (d) {
+        return titleTier(d, whole) < 2 && matches(d, parts);
+      }), whole);
+    }).catch(function () { return []; });   // no place pages: nothing to put first
+  }
+
   /*
    * Loads candidates a page at a time until PAGE shown results, none left, or SCAN
    * candidates examined: a query that matches nothing as typed (江苏省海关) must not fetch
    * the fragment of every page holding 江, 苏, 省, 海 and 关 (1,865 of 10,000 pages,
    * 860 KB) before it can say so.  The reader may go on, SCAN candidates per click.
    */
-  function show(results, from, parts, ticket) {
+  function show(results, from, parts, ticket, named) {
     var found = [];
+    var shownUrls = {};
+    list.querySelectorAll("a.md-search-result__link").forEach(function (a) {
+      shownUrls[a.getAttribute("href")] = true;
+    });
     function step(at) {
       if (found.length >= PAGE || at >= results.length || at - from >= SCAN) {
         return Promise.resolve(at);
@@ -148,11 +168,16 @@
           return step(at + PAGE);
         });
     }
-    return step(from).then(function (next) {
+    return Promise.all([step(from), named || []]).then(function (done) {
+      var next = done[0];
       if (ticket !== current) return;
       var old = list.querySelector(".archive-search-more");
       if (old) old.remove();
-      byTitle(found, parts.join("")).forEach(function (d) { list.appendChild(item(d)); });
+      done[1].concat(byTitle(found, parts.join(""))).forEach(function (d) {
+        if (shownUrls[d.url]) return;   // a named place, shown first, comes again
+        shownUrls[d.url] = true;
+        list.appendChild(item(d));
+      });
       var shown = list.querySelectorAll("a.md-search-result__link").length;
       if (next >= results.length) meta.textContent = count(shown);
       else if (shown === 0) meta.textContent = texts.textNotYet.replace("#", String(next));
@@ -164,7 +189,7 @@
         button.type = "button";
         button.className = "md-search-result__more md-button";
         button.textContent = texts.textMore.replace("#", String(results.length - next));
-        button.addEventListener("click", function () { show(results, next, parts, ticket); });
+        button.addEventListener("click", function () { show(results, next, parts, ticket, null); });
         li.appendChild(button);
         list.appendChild(li);
       }
@@ -179,13 +204,13 @@
       meta.textContent = texts.textPlaceholder;
       return;
     }
+    var parts = query.split(/\s+/).map(squeeze).filter(Boolean);
     load().then(function (pagefind) {
-      return pagefind.debouncedSearch(query, {}, 150);
-    }).then(function (search) {
-      if (!search || ticket !== current) return;   // superseded by a newer query
-      list.textContent = "";
-      var parts = query.split(/\s+/).map(squeeze).filter(Boolean);
-      return show(search.results, 0, parts, ticket);
+      return pagefind.debouncedSearch(query, {}, 150).then(function (search) {
+        if (!search || ticket !== current) return;   // superseded by a newer query
+        list.textContent = "";
+        return show(search.results, 0, parts, ticket, namedPlaces(pagefind, query, parts));
+      });
     }).catch(function () {
       if (ticket !== current) return;
       list.textContent = "";
