@@ -89,6 +89,17 @@ def _abbreviations() -> dict[str, str]:
     return dict(load_yaml("search_words.yml")["agency_abbreviations"])
 
 
+# Read by the search box (docs/assets/js/search.js): the words it leaves out of what it
+# asks Pagefind (``ubiquitous_words`` in domain/search_words.yml, which says why).
+WORDS_FILE = "assets/search-words.json"
+
+
+def words_file() -> str:
+    """The JSON of ``WORDS_FILE``."""
+    words = load_yaml("search_words.yml")["ubiquitous_words"]
+    return json.dumps({"ubiquitous": sorted(set(words))}, ensure_ascii=False) + "\n"
+
+
 # Pagefind filter of the region pages: the search box searches them on their own to put
 # the place a query names before the reports of its bodies (docs/assets/js/search.js).
 PLACE_FILTER = "kind:place"

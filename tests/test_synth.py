@@ -120,6 +120,9 @@ def test_prose_is_as_long_as_real_reports_and_names_only_its_own_places():
         assert all(paragraph in layout for paragraph in prose.overview + prose.problems)
         # the narrative quotes the table's count of requests (rule 6)
         assert synth._applied_sentence(spec) in text
+    # and, as four of the five seeds do, how they ended, 不予公开 included
+    told = [s for s in specs if "不予公开" in "".join(synth.narrative(s).overview)]
+    assert len(told) > len(specs) / 2
 
 
 def test_generated_files_parse_back_to_what_was_generated(tmp_path: Path):

@@ -307,7 +307,9 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
             tail = ("（涉及：" + "；".join(_cell_desc(record, c) for c in cells) + "）") if cells else ""
             items.append(f"<code>{escape.html_text(w.get('code'))}</code> "
                          f"{escape.html_text(w.get('message'))}{tail}")
-        md += _html_list(items)
+        # Left out of the search index like the checks: the warnings quote the tables'
+        # labels (（三）不予公开 …), so 不予公开 found every report with a warning.
+        md += _html_list(items, " data-pagefind-ignore")
     else:
         md += ["无。", ""]
 

@@ -147,53 +147,108 @@
   }
 
   /*
-   * Loads candidates a page at a time until PAGE shown results, none left, or SCAN
-   * candidates examined: a query that matches nothing as typed (江苏省海关) must not fetch
-   * the fragment of every page holding 江, 苏, 省, 海 and 关 (1,865 of 10,000 pages,
-   * 860 KB) before it can say so.  The reader may go on, SCAN candidates per click.
+   * Loads candidates PAGE at a time, showing each batch's matches as it arrives (the
+   * first batch after the named places), until PAGE shown, none left, or SCAN candidates
+   * examined: a query that matches nothing as typed (江苏省海关) must not fetch the
+   * fragment of every page holding 江, 苏, 省, 海 and 关 (1,865 of 10,000 pages, 860 KB)
+   * before it can say so.  The reader may go on, SCAN candidates per click.  A round
+   * shows at most PAGE; matches beyond that wait (``carried``) for the next.
    */
-  function show(results, from, parts, ticket, named) {
-    var found = [];
-    var shownUrls = {};
+  function show(results, from, parts, ticket, named, carried) {
+    var whole = parts.join("");
+    var seen = {};
+    var added = 0;
+    var waiting = [];
     list.querySelectorAll("a.md-search-result__link").forEach(function (a) {
-      shownUrls[a.getAttribute("href")] = true;
+      seen[a.getAttribute("href")] = true;
     });
-    function step(at) {
-      if (found.length >= PAGE || at >= results.length || at - from >= SCAN) {
-        return Promise.resolve(at);
-      }
-      return Promise.all(results.slice(at, at + PAGE).map(function (r) { return r.data(); }))
-        .then(function (datas) {
-          datas.forEach(function (d) { if (matches(d, parts)) found.push(d); });
-          return step(at + PAGE);
-        });
-    }
-    return Promise.all([step(from), named || []]).then(function (done) {
-      var next = done[0];
-      if (ticket !== current) return;
-      var old = list.querySelector(".archive-search-more");
-      if (old) old.remove();
-      done[1].concat(byTitle(found, parts.join(""))).forEach(function (d) {
-        if (shownUrls[d.url]) return;   // a named place, shown first, comes again
-        shownUrls[d.url] = true;
+    var old = list.querySelector(".archive-search-more");
+    if (old) old.remove();
+
+    function put(datas) {
+      datas.forEach(function (d) {
+        if (seen[d.url]) return;   // a named place, shown first, comes again
+        seen[d.url] = true;
+        if (added >= PAGE) { waiting.push(d); return; }
+        added += 1;
         list.appendChild(item(d));
       });
+    }
+    put(carried || []);
+
+    function status(next) {
       var shown = list.querySelectorAll("a.md-search-result__link").length;
-      if (next >= results.length) meta.textContent = count(shown);
+      if (next >= results.length && !waiting.length) meta.textContent = count(shown);
       else if (shown === 0) meta.textContent = texts.textNotYet.replace("#", String(next));
       else meta.textContent = count(shown) + "（继续加载可能还有更多）";
-      if (next < results.length) {
+    }
+
+    function step(at, first) {
+      if (added >= PAGE || at >= results.length || at - from >= SCAN) {
+        return Promise.resolve(at);
+      }
+      var batch = Promise.all(results.slice(at, at + PAGE).map(function (r) { return r.data(); }));
+      return Promise.all([batch, first && named ? named : []]).then(function (got) {
+        if (ticket !== current) return at;
+        put(got[1]);
+        put(byTitle(got[0].filter(function (d) { return matches(d, parts); }), whole));
+        status(at + PAGE);
+        return step(at + PAGE, false);
+      });
+    }
+
+    return step(from, true).then(function (next) {
+      if (ticket !== current) return;
+      status(next);
+      if (next < results.length || waiting.length) {
         var li = document.createElement("li");
         li.className = "md-search-result__item archive-search-more";
         var button = document.createElement("button");
         button.type = "button";
         button.className = "md-search-result__more md-button";
-        button.textContent = texts.textMore.replace("#", String(results.length - next));
-        button.addEventListener("click", function () { show(results, next, parts, ticket, null); });
+        button.textContent = texts.textMore.replace(
+          "#", String(results.length - next + waiting.length));
+        button.addEventListener("click", function () {
+          show(results, next, parts, ticket, null, waiting);
+        });
         li.appendChild(button);
         list.appendChild(li);
       }
     });
+  }
+
+  /*
+   * What Pagefind is asked: the query without the words nearly every report holds
+   * (domain/search_words.yml, written to assets/search-words.json by the build), if any
+   * other word is left.  Pagefind loads every page's positions of each word asked, and
+   * for 公开 that was 306 KB at 10,000 reports; the pages shown still hold the whole
+   * query as typed (matches), so dropping 公开 from 不予公开 loses none of them.
+   */
+  var ubiquitous = null;   // Promise of the word list
+
+  function loadWords() {
+    if (!ubiquitous) {
+      ubiquitous = fetch(new URL("assets/search-words.json", siteRoot()).href)
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (data) { return data.ubiquitous || []; })
+        .catch(function () { return []; });
+    }
+    return ubiquitous;
+  }
+
+  function essential(query, words) {
+    if (!words.length || typeof Intl === "undefined" || !Intl.Segmenter) return query;
+    var segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+    var kept = [];
+    var dropped = false;
+    query.split(/\s+/).forEach(function (piece) {
+      Array.from(segmenter.segment(piece)).forEach(function (s) {
+        if (!s.isWordLike) return;
+        if (words.indexOf(s.segment) !== -1) dropped = true;
+        else kept.push(s.segment);
+      });
+    });
+    return dropped && kept.length ? kept.join(" ") : query;
   }
 
   function run() {
@@ -205,11 +260,13 @@
       return;
     }
     var parts = query.split(/\s+/).map(squeeze).filter(Boolean);
-    load().then(function (pagefind) {
-      return pagefind.debouncedSearch(query, {}, 150).then(function (search) {
+    Promise.all([load(), loadWords()]).then(function (got) {
+      var pagefind = got[0];
+      var asked = essential(query, got[1]);
+      return pagefind.debouncedSearch(asked, {}, 150).then(function (search) {
         if (!search || ticket !== current) return;   // superseded by a newer query
         list.textContent = "";
-        return show(search.results, 0, parts, ticket, namedPlaces(pagefind, query, parts));
+        return show(search.results, 0, parts, ticket, namedPlaces(pagefind, asked, parts));
       });
     }).catch(function () {
       if (ticket !== current) return;
@@ -227,7 +284,7 @@
   }
 
   input.addEventListener("input", run);
-  input.addEventListener("focus", function () { open(); load(); });
+  input.addEventListener("focus", function () { open(); load(); loadWords(); });
   form.addEventListener("reset", function () { setTimeout(run, 0); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -236,7 +293,7 @@
   });
   if (toggle) {
     toggle.addEventListener("change", function () {
-      if (toggle.checked) { input.focus(); load(); }
+      if (toggle.checked) { input.focus(); load(); loadWords(); }
     });
   }
   document.addEventListener("keydown", function (event) {

@@ -1,0 +1,29 @@
+"""The words the search box leaves out of what it asks Pagefind (domain/search_words.yml
+``ubiquitous_words``) are words real reports all use, and the build publishes them."""
+
+from __future__ import annotations
+
+import json
+
+from build_tools import search
+from build_tools.domain import load_yaml
+from tests.conftest import SEED_FILES, seed_path
+
+
+def test_ubiquitous_words_are_in_nearly_every_real_report():
+    # Leaving a word out is safe only because the box still shows pages that hold the
+    # whole query; it pays only for words in nearly every report.  A rare word listed
+    # here would make Pagefind rank by the rest of the query alone.
+    texts = [seed_path(n).read_text(encoding="utf-8") for n in SEED_FILES]
+    words = load_yaml("search_words.yml")["ubiquitous_words"]
+    assert len(words) == len(set(words))
+    for word in words:
+        assert len(word) >= 2, word          # a single character is a prefix of too much
+        holding = sum(word in t for t in texts)
+        assert holding >= 4, (word, holding)
+
+
+def test_words_file_lists_them_for_the_search_box():
+    data = json.loads(search.words_file())
+    assert data["ubiquitous"] == sorted(set(load_yaml("search_words.yml")["ubiquitous_words"]))
+    assert search.WORDS_FILE == "assets/search-words.json"   # the address search.js fetches
