@@ -115,11 +115,13 @@
    * Pagefind ranks by how often a page holds the words, so 海东市's own page came after
    * dozens of reports of its bodies, whose names repeat the city.  So a page titled with
    * the query leads: the place pages (marked kind:place for Pagefind by
-   * build_tools/search.py) are searched on their own, and the first NAMED of them whose
-   * title is the query, or begins with it, are shown first.  Among the results of one
-   * round the same order holds; otherwise Pagefind's order stands.
+   * build_tools/search.py) are searched on their own, and of the first NAMED of them
+   * those whose title is the query, or begins with it, are shown first (at 10,000
+   * reports 海东市 was the fifth place page Pagefind ranked for 海东市, after its
+   * counties; a place page's fragment is under 1 KB).  Among the results of one round
+   * the same order holds; otherwise Pagefind's order stands.
    */
-  var NAMED = 3;
+  var NAMED = 10;
 
   function titleTier(data, query) {
     var title = squeeze((data.meta && data.meta.title) || "");
