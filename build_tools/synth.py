@@ -8,10 +8,11 @@ template for 2021 and later, the 2019 template for 2019–2020.  Bodies are real
 several provinces (governments and their departments), each reporting for several
 consecutive years, with last year's 结转下年度 carried into this year's 上年结转, so the
 cross-year check has something to bite on.  Their prose is as long as the seeds'
-(``narrative``, worded from ``domain/synth_narrative.yml``).  Some reports carry deliberate faults and mess,
-recorded per report in the manifest: a broken request balance, a carry-over that does not
-match last year, a 行政复议 总计 printed as 0, a narrative figure that contradicts the
-table, blank cells instead of 0, label typos, labels split over lines.
+(``narrative``, worded from ``domain/synth_narrative.yml``).  Some reports carry
+deliberate faults and mess, recorded per report in the manifest: a broken request
+balance, a carry-over that does not match last year, a 行政复议 总计 printed as 0, a
+narrative figure that contradicts the table, blank cells instead of 0, label typos,
+labels split over lines.
 
 Deterministic: the same ``--count`` and ``--seed`` give the same bytes.  Rendering is
 separate from planning (``plan`` -> ``ReportSpec`` -> a writer from ``WRITERS``): besides
@@ -455,8 +456,9 @@ class Narrative:
     other: tuple[str, ...]
 
 
-def _fill(template: str, spec: ReportSpec, rng: random.Random, bank: dict, self_name: str) -> str:
-    """A template with its slots filled; the drawn slots are drawn afresh at each use."""
+def _filler(spec: ReportSpec, rng: random.Random, bank: dict,
+            self_name: str) -> Callable[[str], str]:
+    """Fills a template's slots for this report; the drawn slots afresh at each use."""
     city = spec.region[1] if len(spec.region) > 1 else spec.region[0]
     fixed = {"year": str(spec.year), "next_year": str(spec.year + 1), "agency": spec.agency,
              "province": spec.region[0], "city": city, "self": self_name}
@@ -475,7 +477,7 @@ def _fill(template: str, spec: ReportSpec, rng: random.Random, bank: dict, self_
         name = m.group(1)
         return fixed[name] if name in fixed else drawn[name]()
 
-    return re.sub(r"\{(\w+)\}", slot, template)
+    return lambda template: re.sub(r"\{(\w+)\}", slot, template)
 
 
 def _draw(rng: random.Random, templates: list[str], k: int) -> list[str]:
@@ -502,13 +504,14 @@ def _outcome_sentences(spec: ReportSpec, rng: random.Random) -> list[str]:
 
 
 def narrative(spec: ReportSpec) -> Narrative:
-    """Prose of a real report's length (the seeds' 2,900–6,900 characters; governments write more
-    than their departments), drawn from ``domain/synth_narrative.yml``.  The figures it
-    shares with the tables (requests received, 行政复议) come from the spec."""
+    """Prose of a real report's length (the seeds run to 2,900–6,900 characters;
+    governments write more than their departments), drawn from
+    ``domain/synth_narrative.yml``.  The figures it shares with the tables (requests
+    received and how they ended, 行政复议) come from the spec."""
     bank = load_yaml("synth_narrative.yml")
     rng = random.Random(f"{spec.agency}|{spec.year}|narrative")
     self_name = rng.choice(bank["self_names"][spec.kind])
-    fill = lambda t: _fill(t, spec, rng, bank, self_name)  # noqa: E731
+    fill = _filler(spec, rng, bank, self_name)
     scale = 3 if spec.kind == "government" else 1
 
     preamble = [fill(rng.choice(bank["preamble"]))]
