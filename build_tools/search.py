@@ -89,15 +89,27 @@ def _abbreviations() -> dict[str, str]:
     return dict(load_yaml("search_words.yml")["agency_abbreviations"])
 
 
-# Read by the search box (docs/assets/js/search.js): the words it leaves out of what it
-# asks Pagefind (``ubiquitous_words`` in domain/search_words.yml, which says why).
+# Read by the search box (docs/assets/js/search.js), which splits a query into the words
+# it asks Pagefind: the words it leaves out (``ubiquitous_words`` in domain/search_words.yml,
+# which says why), and the archive's place names, whose characters it asks one by one.
 WORDS_FILE = "assets/search-words.json"
 
 
-def words_file() -> str:
-    """The JSON of ``WORDS_FILE``."""
+def words_file(regions: Iterable[Sequence[str]] = ()) -> str:
+    """The JSON of ``WORDS_FILE`` for an archive of reports from ``regions``.
+
+    ``places``: every place of those regions, also in the forms readers type
+    (:func:`reader_forms`).  The browser's segmenter cuts a word it does not know into
+    single characters, and the search box asks such a run as one word (复 / 议 -> 复议),
+    which is how the index holds most of them; the index holds place names its own way
+    (海东 / 市), but every page of a place holds each character of the name as a word
+    (:func:`name_characters`), so a run within a place name is asked character by
+    character."""
     words = load_yaml("search_words.yml")["ubiquitous_words"]
-    return json.dumps({"ubiquitous": sorted(set(words))}, ensure_ascii=False) + "\n"
+    names = {str(p) for region in regions for p in region if p}
+    places = names | {form for name in names for form in reader_forms(name)}
+    return json.dumps({"ubiquitous": sorted(set(words)), "places": sorted(places)},
+                      ensure_ascii=False) + "\n"
 
 
 # Pagefind filter of the region pages: the search box searches them on their own to put

@@ -27,3 +27,13 @@ def test_words_file_lists_them_for_the_search_box():
     data = json.loads(search.words_file())
     assert data["ubiquitous"] == sorted(set(load_yaml("search_words.yml")["ubiquitous_words"]))
     assert search.WORDS_FILE == "assets/search-words.json"   # the address search.js fetches
+
+
+def test_words_file_names_the_places_of_the_archive_as_readers_type_them():
+    # The search box asks a run of single characters within one of these a character at
+    # a time (docs/assets/js/search.js runWords); the forms readers type count too.
+    data = json.loads(search.words_file([["青海省", "黄南藏族自治州", "同仁市"],
+                                         ["青海省", "海东市"], ["江苏省", "", None]]))
+    assert data["places"] == sorted({"青海省", "黄南藏族自治州", "黄南州", "同仁市", "海东市",
+                                     "江苏省"})
+    assert json.loads(search.words_file())["places"] == []

@@ -31,12 +31,37 @@
     return new URL(base.replace(/\/?$/, "/"), document.baseURI);
   }
 
+  /*
+   * Pagefind splits a Chinese query with the browser's word segmenter (ICU), which knows
+   * fewer words than the segmenter that indexed the pages (jieba): 行政复议 is asked as
+   * 行政 / 复 / 议 while the pages hold 行政 / 复议.  Each piece matches as a word prefix,
+   * so 复 brought in every page with 复杂 too, and Pagefind's WebAssembly ranks each
+   * candidate against every page of every matched word: for a common word, time that
+   * grows with the square of the archive (at 10,000 reports, 5,694 candidates and 0.7 s,
+   * where 731 pages hold 行政复议).  So the box splits the query itself (askedWords) and Pagefind is started
+   * under a language tag it does not split, "und": it reads the tag from <html lang>,
+   * once, as it starts, and with no index of that language it uses the one it has.
+   */
+  var UNSPLIT = "und";
+
+  function startUnsplit(pagefind) {
+    var html = document.documentElement;
+    var lang = html.getAttribute("lang");
+    html.setAttribute("lang", UNSPLIT);
+    try {
+      pagefind.init();
+    } finally {
+      if (lang === null) html.removeAttribute("lang");
+      else html.setAttribute("lang", lang);
+    }
+  }
+
   function load() {
     if (!engine) {
       var rootUrl = siteRoot();
       engine = import(new URL("pagefind/pagefind.js", rootUrl).href).then(function (pagefind) {
         return pagefind.options({ baseUrl: rootUrl.pathname, excerptLength: 40 })
-          .then(function () { pagefind.init(); return pagefind; });
+          .then(function () { startUnsplit(pagefind); return pagefind; });
       });
       engine.catch(function () { /* reported when a query needs it */ });
     }
@@ -99,10 +124,10 @@
   }
 
   /*
-   * Pagefind splits the query with the browser's segmenter and matches each piece as a
-   * word prefix, so 海东市 (海 / 东 / 市) also matches a page that merely holds 青海省 and
-   * 城东区.  A result is shown only if its text holds every space-separated part of the
-   * query as typed (spaces inside the text ignored, as Chinese has none).
+   * Pagefind matches each word asked (askedWords) as a word prefix, so 海东市, asked
+   * 海 / 东 / 市, also matches a page that merely holds 青海省 and 城东区.  A result is
+   * shown only if its text holds every space-separated part of the query as typed (spaces
+   * inside the text ignored, as Chinese has none).
    */
   function squeeze(text) { return (text || "").replace(/\s+/g, "").toLocaleLowerCase(); }
 
@@ -220,37 +245,91 @@
   }
 
   /*
-   * What Pagefind is asked: the query without the words nearly every report holds
-   * (domain/search_words.yml, written to assets/search-words.json by the build), if any
-   * other word is left.  Pagefind loads every page's positions of each word asked, and
-   * for 公开 that was 306 KB at 10,000 reports; the pages shown still hold the whole
+   * What Pagefind is asked: the query in words as the index holds them.
+   *
+   * The browser's segmenter cuts a word its dictionary lacks into single characters
+   * (复议 -> 复 / 议); a run of such characters is asked as one word, matched as a prefix
+   * of the words the index holds.  Not so a run within a place name of the archive
+   * (search-words.json "places"): jieba splits those its own way (海东 / 市), and every
+   * page of a place also holds each character of its name as a word of its own
+   * (build_tools/search.py name_characters), so they are asked one by one.
+   *
+   * Left out, if any other word is left: the words nearly every report holds
+   * (domain/search_words.yml).  Pagefind loads every page's positions of each word asked,
+   * and for 公开 that was 306 KB at 10,000 reports; the pages shown still hold the whole
    * query as typed (matches), so dropping 公开 from 不予公开 loses none of them.
    */
-  var ubiquitous = null;   // Promise of the word list
+  var words = null;   // Promise of {ubiquitous: [word, …], places: "name|name|…"}
 
   function loadWords() {
-    if (!ubiquitous) {
-      ubiquitous = fetch(new URL("assets/search-words.json", siteRoot()).href)
+    if (!words) {
+      words = fetch(new URL("assets/search-words.json", siteRoot()).href)
         .then(function (r) { return r.ok ? r.json() : {}; })
-        .then(function (data) { return data.ubiquitous || []; })
-        .catch(function () { return []; });
+        .catch(function () { return {}; })
+        .then(function (data) {
+          return { ubiquitous: data.ubiquitous || [], places: (data.places || []).join("|") };
+        });
     }
-    return ubiquitous;
+    return words;
   }
 
-  function essential(query, words) {
-    if (!words.length || typeof Intl === "undefined" || !Intl.Segmenter) return query;
-    var segmenter = new Intl.Segmenter("zh", { granularity: "word" });
-    var kept = [];
-    var dropped = false;
-    query.split(/\s+/).forEach(function (piece) {
-      Array.from(segmenter.segment(piece)).forEach(function (s) {
-        if (!s.isWordLike) return;
-        if (words.indexOf(s.segment) !== -1) dropped = true;
-        else kept.push(s.segment);
-      });
+  var HAN = /^[\u3400-\u9fff\uf900-\ufaff]$/;
+
+  /* The length of the longest part of a place name at ``at`` in ``run`` (0 if under 2). */
+  function placeAt(run, at, places) {
+    for (var n = run.length - at; n > 1; n--) {
+      if (places.indexOf(run.substr(at, n)) !== -1) return n;
+    }
+    return 0;
+  }
+
+  /* A run of single characters: the parts of place names one by one, the rest as words. */
+  function runWords(run, places) {
+    var out = [];
+    var glued = "";
+    for (var at = 0; at < run.length;) {
+      var n = placeAt(run, at, places);
+      if (n) {
+        if (glued) out.push(glued);
+        glued = "";
+        out.push.apply(out, run.substr(at, n).split(""));
+        at += n;
+      } else {
+        glued += run.charAt(at);
+        at += 1;
+      }
+    }
+    if (glued) out.push(glued);
+    return out;
+  }
+
+  function pieceWords(piece, places, segmenter) {
+    var out = [];
+    var run = "";
+    function close() {
+      out.push.apply(out, runWords(run, places));
+      run = "";
+    }
+    Array.from(segmenter.segment(piece)).forEach(function (s) {
+      if (!s.isWordLike) { close(); return; }
+      if (HAN.test(s.segment)) { run += s.segment; return; }
+      close();
+      out.push(s.segment);
     });
-    return dropped && kept.length ? kept.join(" ") : query;
+    close();
+    return out;
+  }
+
+  function askedWords(query, known) {
+    var pieces = query.split(/\s+/).filter(Boolean);
+    if (typeof Intl === "undefined" || !Intl.Segmenter) return pieces;
+    var segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+    var all = [];
+    pieces.forEach(function (piece) {
+      all.push.apply(all, pieceWords(piece, known.places, segmenter));
+    });
+    var kept = all.filter(function (w) { return known.ubiquitous.indexOf(w) === -1; });
+    return kept.length ? kept : all;
   }
 
   function run() {
@@ -264,7 +343,7 @@
     var parts = query.split(/\s+/).map(squeeze).filter(Boolean);
     Promise.all([load(), loadWords()]).then(function (got) {
       var pagefind = got[0];
-      var asked = essential(query, got[1]);
+      var asked = askedWords(query, got[1]).join(" ");
       return pagefind.debouncedSearch(asked, {}, 150).then(function (search) {
         if (!search || ticket !== current) return;   // superseded by a newer query
         list.textContent = "";
