@@ -105,10 +105,10 @@ def words_file(regions: Iterable[Sequence[str]] = ()) -> str:
     (海东 / 市), but every page of a place holds each character of the name as a word
     (:func:`name_characters`), so a run within a place name is asked character by
     character."""
-    words = load_yaml("search_words.yml")["ubiquitous_words"]
+    words = load_yaml("search_words.yml")["ubiquitous_words"]   # heaviest first, as listed
     names = {str(p) for region in regions for p in region if p}
     places = names | {form for name in names for form in reader_forms(name)}
-    return json.dumps({"ubiquitous": sorted(set(words)), "places": sorted(places)},
+    return json.dumps({"ubiquitous": list(dict.fromkeys(words)), "places": sorted(places)},
                       ensure_ascii=False) + "\n"
 
 

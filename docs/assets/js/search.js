@@ -257,9 +257,11 @@
    * Left out, if any other word is left: the words nearly every report holds
    * (domain/search_words.yml).  Pagefind loads every page's positions of each word asked,
    * and for 公开 that was 306 KB at 10,000 reports; the pages shown still hold the whole
-   * query as typed (matches), so dropping 公开 from 不予公开 loses none of them.
+   * query as typed (matches), so dropping 公开 from 不予公开 loses none of them.  A query
+   * of nothing but such words is asked as the lightest of them (the list runs heaviest
+   * first): every page is a candidate however it is asked.
    */
-  var words = null;   // Promise of {ubiquitous: [word, …], places: "name|name|…"}
+  var words = null;   // Promise of {ubiquitous: [heaviest, …, lightest], places: "name|…"}
 
   function loadWords() {
     if (!words) {
@@ -328,8 +330,10 @@
     pieces.forEach(function (piece) {
       all.push.apply(all, pieceWords(piece, known.places, segmenter));
     });
-    var kept = all.filter(function (w) { return known.ubiquitous.indexOf(w) === -1; });
-    return kept.length ? kept : all;
+    var rank = function (w) { return known.ubiquitous.indexOf(w); };
+    var kept = all.filter(function (w) { return rank(w) === -1; });
+    if (kept.length || !all.length) return kept;
+    return [all.reduce(function (a, b) { return rank(b) > rank(a) ? b : a; })];
   }
 
   function run() {
