@@ -621,6 +621,8 @@ def _build(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None) -> int
     except search.SearchIndexError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if cache is not None:
+        cache.prune()            # only after a build that finished: it read every entry it needs
     print(build_report.render_console(summary, cached=sum(o.cached for o in outcomes)))
     if getattr(args, "timings", False):
         # one machine-readable line for benchmarks/scale.py

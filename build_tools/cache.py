@@ -82,15 +82,22 @@ class KeyedEntries:
                 entry.unlink()
 
 
-class RecordCache:
-    """A folder of JSON entries, one per key, written atomically."""
+class RecordCache(KeyedEntries):
+    """A folder of JSON entries, one per key, written atomically.
+
+    Pruned like the other caches at the end of a build (``prune``): entries of files
+    since edited or removed, and every entry of another parser version, are never read
+    again, and an archive whose reports change every year would otherwise keep them all.
+    """
+
+    suffix = ".json"
 
     def __init__(self, directory: Path, parser_version: str = PARSER_VERSION) -> None:
-        self.directory = Path(directory)
+        super().__init__(directory)
         self.parser_version = parser_version
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        return self.path(key)
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored (``get`` may still refuse it)."""
@@ -107,9 +114,11 @@ class RecordCache:
             return None
         if ("record" in entry) == ("error" in entry):
             return None
+        self.keep(key)
         return entry
 
     def put(self, key: str, entry: dict) -> None:
+        self.keep(key)
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = dict(entry, parser_version=self.parser_version)

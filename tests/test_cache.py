@@ -121,6 +121,51 @@ def test_new_and_damaged_entries_are_parsed_while_the_cache_is_read(tmp_path, co
         assert out.record["tables"] == before.record["tables"]
 
 
+def _entries(cache_dir: Path) -> set[str]:
+    return {p.stem for p in cache_dir.glob("*/*.json")}
+
+
+def _key(reports: Path, rel: Path) -> str:
+    return cache_key(file_sha256(reports / rel), sidecar_hash(reports / build.sidecar_of(rel)),
+                     rel.as_posix())
+
+
+@pytest.mark.slow
+def test_a_finished_build_keeps_only_the_entries_it_read(tmp_path, monkeypatch):
+    # A removed report's entry, an edited report's old entry and another parser version's
+    # entries are never read again; the record cache is pruned like the render cache.
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    site, work = tmp_path / "site", tmp_path / "work"
+    assert run_build(reports, site, work).returncode == 0
+    cache_dir = work / "cache"
+    first = _entries(cache_dir)
+    assert first == {_key(reports, rel) for rel in _rels(reports)}
+
+    old_version = RecordCache(cache_dir, parser_version=PARSER_VERSION + "-old")
+    old_version.put(cache_key("a" * 64, "no-sidecar", "x/2021/a.txt", PARSER_VERSION + "-old"),
+                    {"record": {"meta": {}}})
+    removed = _key(reports, LEDU)
+    (reports / LEDU).unlink()
+    (reports / LEDU).with_suffix(".yml").unlink(missing_ok=True)
+    edited = next(rel for rel in _rels(reports) if rel.suffix == ".txt")
+    before_edit = _key(reports, edited)
+    (reports / edited).write_text((reports / edited).read_text(encoding="utf-8") + "\n附：更正。\n",
+                                  encoding="utf-8")
+    proc = run_build(reports, site, work)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    now = _entries(cache_dir)
+    assert now == {_key(reports, rel) for rel in _rels(reports)}
+    assert removed not in now and before_edit not in now and len(now) == len(first) - 1
+
+    # parsing alone prunes nothing: a build that stops before it has published may not
+    # have read every entry the next one needs
+    calls: list[RecordCache] = []
+    monkeypatch.setattr(RecordCache, "prune", lambda self: calls.append(self))
+    assert build.parse_reports(reports, _rels(reports), RecordCache(cache_dir), 2)
+    assert calls == []
+
+
 def test_cache_key_depends_on_every_input():
     base = cache_key("a" * 64, "no-sidecar", "x/2021/a.txt")
     assert base != cache_key("b" * 64, "no-sidecar", "x/2021/a.txt")        # content
