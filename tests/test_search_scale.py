@@ -243,6 +243,19 @@ def test_excerpts_show_the_hidden_name_words_as_names(archive, probe):
     assert any("黄南藏族自治州" in e and "黄南州" in e for e in excerpts), excerpts
 
 
+def test_excerpts_show_the_query_as_typed(archive, probe):
+    """Pagefind's excerpt is where the words asked (行政 复议) are densest, often a sentence
+    on 行政许可 and 行政处罚; the box shows where the page holds 行政复议 itself."""
+    with typed_in_search_box(archive, "行政复议") as (page, _):
+        page.wait_for_selector(RESULT_LINK)
+        page.wait_for_load_state("networkidle")
+        excerpts = page.locator(".md-search-result__article p").all_inner_texts()
+        marks = page.locator(".md-search-result__article p mark").all_inner_texts()
+    assert len(excerpts) == 10, excerpts
+    assert all("行政复议" in e for e in excerpts), excerpts
+    assert marks and set(marks) == {"行政复议"}, marks
+
+
 def test_a_query_matching_nothing_as_typed_fetches_a_bounded_number_of_pages(archive, probe):
     """江苏省统计: over a hundred pages of 江苏省 hold its words (江苏, 省, 统计 …), none
     the query as typed.  The box examines 50 candidates, says so, and goes on only when

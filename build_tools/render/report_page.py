@@ -136,9 +136,9 @@ def _check_item(record: dict, chk: dict, md_path: str, with_cells: bool = True) 
 # browser builds the same elements, and Python-Markdown's and MkDocs' HTML parsers see fewer
 # tags.  A block must still end with its outer element's end tag: that is where
 # Python-Markdown's raw block ends.
-def _admonition(kind: str, title_html: str, body: list[str]) -> list[str]:
+def _admonition(kind: str, title_html: str, body: list[str], attrs: str = "") -> list[str]:
     """The markup Python-Markdown's ``admonition`` extension makes, as a raw block."""
-    return [f'<div class="admonition {kind}">', f'<p class="admonition-title">{title_html}',
+    return [f'<div class="admonition {kind}"{attrs}>', f'<p class="admonition-title">{title_html}',
             *body, "</div>", ""]
 
 
@@ -159,8 +159,12 @@ def _checks_admonition(record: dict, md_path: str) -> list[str]:
     if not failing:
         return []
     items = [_check_item(record, chk, md_path) for chk in failing]
+    # Left out of the search index like the list of checks below: it names the cells it
+    # read by their labels (「行政复议 结果维持」 …), so at 1,000 reports the first results
+    # for 行政复议 were reports with a failed check on table four, not reports discussing it.
     return _admonition("failure", f"勾稽关系检查：{len(failing)} 项未通过",
-                       _html_list(items)[:-1] + ["<p>表格中涉及的单元格以红色标出。原始数据照录，不作修改。"])
+                       _html_list(items)[:-1] + ["<p>表格中涉及的单元格以红色标出。原始数据照录，不作修改。"],
+                       " data-pagefind-ignore")
 
 
 def _meta_lines(record: dict, md_path: str, download: str | None) -> list[str]:

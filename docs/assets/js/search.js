@@ -103,7 +103,46 @@
     return out;
   }
 
-  function item(data) {
+  /*
+   * Pagefind's excerpt is the stretch of the page densest in the words asked, so for
+   * 行政复议 (asked 行政 复议) it was often a sentence about 行政许可 and 行政处罚.  The box
+   * shows the text around the first place the page holds the query as typed, every part of
+   * the query marked; Pagefind's excerpt only where the text does not hold it.
+   */
+  var BEFORE = 20;    // characters of context before the first part of the query
+  var LENGTH = 90;    // characters shown in all
+  var HAN_GAP = /([\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])/g;
+
+  function queryExcerpt(content, parts) {
+    var text = (content || "").replace(/\s+/g, " ").replace(HAN_GAP, "$1");
+    var lower = text.toLocaleLowerCase();
+    if (lower.length !== text.length) return null;   // offsets would not line up
+    var at = lower.indexOf(parts[0]);
+    if (at === -1) return null;
+    var start = Math.max(0, at - BEFORE);
+    var end = Math.min(text.length, Math.max(start + LENGTH, at + parts[0].length));
+    var out = document.createDocumentFragment();
+    var longest = parts.slice().sort(function (a, b) { return b.length - a.length; });
+    var plain = start > 0 ? "…" : "";
+    for (var i = start; i < end;) {
+      var part = null;
+      for (var k = 0; k < longest.length && !part; k++) {
+        if (lower.substr(i, longest[k].length) === longest[k]) part = longest[k];
+      }
+      if (!part) { plain += text.charAt(i); i += 1; continue; }
+      if (plain) out.appendChild(document.createTextNode(plain));
+      plain = "";
+      var mark = document.createElement("mark");
+      mark.textContent = text.substr(i, part.length);
+      out.appendChild(mark);
+      i += part.length;
+    }
+    plain += end < text.length ? "…" : "";
+    if (plain) out.appendChild(document.createTextNode(plain));
+    return out;
+  }
+
+  function item(data, parts) {
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     var a = document.createElement("a");
@@ -115,7 +154,7 @@
     var h1 = document.createElement("h1");
     h1.textContent = (data.meta && data.meta.title) || data.url;
     var p = document.createElement("p");
-    p.appendChild(excerptNodes(data.excerpt));
+    p.appendChild(queryExcerpt(data.content, parts) || excerptNodes(data.excerpt));
     article.appendChild(h1);
     article.appendChild(p);
     a.appendChild(article);
@@ -198,7 +237,7 @@
         seen[d.url] = true;
         if (added >= PAGE) { waiting.push(d); return; }
         added += 1;
-        list.appendChild(item(d));
+        list.appendChild(item(d, parts));
       });
     }
     put(carried || []);
