@@ -38,9 +38,10 @@
    * so 复 brought in every page with 复杂 too, and Pagefind's WebAssembly ranks each
    * candidate against every page of every matched word: for a common word, time that
    * grows with the square of the archive (at 10,000 reports, 5,694 candidates and 0.7 s,
-   * where 731 pages hold 行政复议).  So the box splits the query itself (askedWords) and Pagefind is started
-   * under a language tag it does not split, "und": it reads the tag from <html lang>,
-   * once, as it starts, and with no index of that language it uses the one it has.
+   * where 731 pages hold 行政复议).  So the box splits the query itself (askedWords),
+   * and Pagefind is started under a language tag it does not split, "und": it reads the
+   * tag from <html lang>, once, as it starts, and with no index of that language it uses
+   * the one it has.
    */
   var UNSPLIT = "und";
 
