@@ -41,7 +41,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.search_probe import probe_site  # noqa: E402
+from benchmarks.search_probe import Probe, probe_site  # noqa: E402
 from build_tools import synth  # noqa: E402
 
 QUERIES = ("行政复议", "海东市", "不予公开")
@@ -212,12 +212,10 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
 
     if not skip_search:
         *probes, broad = probe_site(site, [*QUERIES, BROAD_QUERY])
-        fig["queries"] = {p.query: {"kb": round(p.bytes / 1024, 1), "ms": p.ms_to_first_result,
-                                    "results_shown": len(p.hrefs)} for p in probes}
-        fig["search_kb_max"] = max(round(p.bytes / 1024, 1) for p in probes)
+        fig["queries"] = {p.query: _probe_figures(p) for p in probes}
+        fig["search_kb_max"] = max(fig["queries"][p.query]["kb"] for p in probes)
         fig["search_ms_max"] = max(p.ms_to_first_result for p in probes)
-        fig["broad_query"] = {"query": broad.query, "kb": round(broad.bytes / 1024, 1),
-                              "ms": broad.ms_to_first_result, "results_shown": len(broad.hrefs)}
+        fig["broad_query"] = {"query": broad.query, **_probe_figures(broad)}
 
     samples = []
     for source in ADDED_REPORTS:
@@ -234,6 +232,11 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
         fig.update(bare_baseline(specs, out / "bare"))
         fig["full_vs_bare"] = round(wall / fig["bare_s"], 2)
     return fig
+
+
+def _probe_figures(p: Probe) -> dict:
+    return {"kb": round(p.bytes / 1024, 1), "ms": p.ms_to_first_result,
+            "results_shown": len(p.hrefs)}
 
 
 def table_row(f: dict) -> str:

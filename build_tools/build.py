@@ -530,8 +530,7 @@ def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport | KeptPage]
     for rel, text in build_report.render_pages(summary):
         docs.write(rel, text)
     docs.write("build-report.json", build_report.render_json(summary))
-    docs.write(search.WORDS_FILE, search.words_file(
-        (r.get("meta") or {}).get("region") or () for r in records if r))
+    docs.write(search.WORDS_FILE, search.words_file(indexes.region_of(r) for r in records))
     docs.write("index.md", home.render_home(records, summary))
     docs.keep(indexes.write_indexes(records, docs.root, parts_cache))
     docs.copy_missing(DOCS_SOURCE)

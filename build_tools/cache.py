@@ -96,17 +96,14 @@ class RecordCache(KeyedEntries):
         super().__init__(directory)
         self.parser_version = parser_version
 
-    def _path(self, key: str) -> Path:
-        return self.path(key)
-
     def has(self, key: str) -> bool:
         """Whether an entry is stored (``get`` may still refuse it)."""
-        return self._path(key).is_file()
+        return self.path(key).is_file()
 
     def get(self, key: str) -> dict | None:
         """The stored entry ``{"record": …}`` or ``{"error": …}``, or None."""
         try:
-            with open(self._path(key), encoding="utf-8") as fh:
+            with open(self.path(key), encoding="utf-8") as fh:
                 entry = json.load(fh)
         except (OSError, ValueError):
             return None
@@ -119,7 +116,7 @@ class RecordCache(KeyedEntries):
 
     def put(self, key: str, entry: dict) -> None:
         self.keep(key)
-        path = self._path(key)
+        path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = dict(entry, parser_version=self.parser_version)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

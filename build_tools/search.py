@@ -108,7 +108,7 @@ def words_file(regions: Iterable[Sequence[str]] = ()) -> str:
     words = load_yaml("search_words.yml")["ubiquitous_words"]   # heaviest first, as listed
     names = {str(p) for region in regions for p in region if p}
     places = names | {form for name in names for form in reader_forms(name)}
-    return json.dumps({"ubiquitous": list(dict.fromkeys(words)), "places": sorted(places)},
+    return json.dumps({"ubiquitous": list(words), "places": sorted(places)},
                       ensure_ascii=False) + "\n"
 
 

@@ -108,7 +108,7 @@ def test_new_and_damaged_entries_are_parsed_while_the_cache_is_read(tmp_path, co
     damaged = rels[0]
     key = cache_key(file_sha256(reports / damaged),
                     sidecar_hash(reports / build.sidecar_of(damaged)), damaged.as_posix())
-    cache._path(key).write_text("{not json", encoding="utf-8")
+    cache.path(key).write_text("{not json", encoding="utf-8")
     edited = reports / LEDU
     edited.write_text(edited.read_text(encoding="utf-8") + "\n附：本报告已更正。\n", encoding="utf-8")
     counted.clear()

@@ -81,7 +81,8 @@
    * no spaces between characters, so a space between two of them is closed up, also
    * where the <mark> of a matched character holds it (<mark>黄 </mark><mark>南 </mark>).
    */
-  var SPACED = /([\u3400-\u9fff\uf900-\ufaff](?:<\/?mark>)*) ((?:<\/?mark>)*)(?=[\u3400-\u9fff\uf900-\ufaff])/g;
+  var HAN = "[\\u3400-\\u9fff\\uf900-\\ufaff]";   // a Chinese character
+  var SPACED = new RegExp("(" + HAN + "(?:</?mark>)*) ((?:</?mark>)*)(?=" + HAN + ")", "g");
 
   /* Text of Pagefind's excerpt with only its <mark> elements kept, as DOM nodes. */
   function excerptNodes(html) {
@@ -112,7 +113,7 @@
    */
   var BEFORE = 20;    // characters of context before the first part of the query
   var LENGTH = 90;    // characters shown in all
-  var HAN_GAP = /([\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])/g;
+  var HAN_GAP = new RegExp("(" + HAN + ")\\s+(?=" + HAN + ")", "g");
 
   function queryExcerpt(content, parts) {
     var text = (content || "").replace(/\s+/g, " ").replace(HAN_GAP, "$1");
@@ -315,7 +316,7 @@
     return words;
   }
 
-  var HAN = /^[\u3400-\u9fff\uf900-\ufaff]$/;
+  var ONE_HAN = new RegExp("^" + HAN + "$");
 
   /* The length of the longest part of a place name at ``at`` in ``run`` (0 if under 2). */
   function placeAt(run, at, places) {
@@ -354,7 +355,7 @@
     }
     Array.from(segmenter.segment(piece)).forEach(function (s) {
       if (!s.isWordLike) { close(); return; }
-      if (HAN.test(s.segment)) { run += s.segment; return; }
+      if (ONE_HAN.test(s.segment)) { run += s.segment; return; }
       close();
       out.push(s.segment);
     });
