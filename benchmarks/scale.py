@@ -9,8 +9,9 @@ Steps, all in one run on this machine:
    formats (``synth.FORMAT_MIX``: text, HTML in UTF-8 and GBK, Word, PDF through
    LibreOffice, each published file with a layout variant);
 2. full build from nothing (fresh work folder, so an empty record cache): wall
-   seconds and the build's own seconds per stage (parse, page generation, site build,
-   search indexing);
+   seconds, the build's own seconds per stage (parse, page generation, site build,
+   search indexing), and its peak memory (``PeakMemory``: the build and every process
+   it starts, summed, sampled five times a second);
 3. the built site: total size, largest HTML page, pages over 300 KB;
 4. search: three Chinese queries typed into the header search box in headless Chromium
    (``benchmarks/search_probe.py``): bytes transferred and milliseconds to the first result;
@@ -35,8 +36,12 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -58,16 +63,65 @@ ADDED_REPORTS = tuple(REPO / "reports" / rel for rel in (
 PAGE_LIMIT = 300 * 1024
 
 
-def _build(reports: Path, site: Path, work: Path, *extra: str) -> tuple[float, dict]:
+@dataclass
+class MemoryPeak:
+    total_mb: int          # the build and all its processes together, at the worst moment
+    largest_mb: int        # the one process using the most then
+    largest: str           # its command name
+
+
+class PeakMemory:
+    """Samples the proportional set size (PSS: shared pages split between the processes
+    sharing them, so forked workers are not counted twice) of a process and all its
+    descendants until stopped; ``peak`` is the largest sum seen."""
+
+    INTERVAL_S = 0.2
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak = MemoryPeak(0, 0, "")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> MemoryPeak:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.INTERVAL_S):
+            sizes = []
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for proc in procs:
+                try:
+                    sizes.append((proc.memory_full_info().pss, proc.name()))
+                except psutil.Error:
+                    pass   # ended between listing and reading
+            total = sum(size for size, _ in sizes)
+            if sizes and total >> 20 > self.peak.total_mb:
+                size, name = max(sizes)
+                self.peak = MemoryPeak(total >> 20, size >> 20, name)
+
+
+def _build(reports: Path, site: Path, work: Path, *extra: str
+           ) -> tuple[float, dict, MemoryPeak]:
     cmd = [sys.executable, "-m", "build_tools", "build", "--reports", str(reports),
            "--site-dir", str(site), "--work-dir", str(work), "--timings", *extra]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    memory = PeakMemory(proc.pid)
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
+    peak = memory.stop()
     if proc.returncode != 0:
-        raise SystemExit(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("timings: "))
-    return wall, json.loads(line[len("timings: "):])
+        raise SystemExit(f"build failed ({proc.returncode}):\n{stdout}\n{stderr}")
+    line = next(ln for ln in stdout.splitlines() if ln.startswith("timings: "))
+    return wall, json.loads(line[len("timings: "):]), peak
 
 
 def site_stats(site: Path) -> dict:
@@ -203,9 +257,11 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
     fig: dict = {"reports": count, "cores": os.cpu_count(), "format": fmt,
                  "generate_s": round(generate_s, 1), "files_by_format": _formats(reports)}
 
-    wall, t = _build(reports, site, work)   # fresh work folder: empty record cache
+    wall, t, peak = _build(reports, site, work)   # fresh work folder: empty record cache
     fig.update(full_s=round(wall, 1), parse_s=t["parse"], pages_s=t["pages"],
-               site_s=t["site"], search_s=t["search"], full_mode=t["mode"])
+               site_s=t["site"], search_s=t["search"], full_mode=t["mode"],
+               peak_memory_mb=peak.total_mb, peak_largest_process=peak.largest,
+               peak_largest_process_mb=peak.largest_mb)
     fig.update(site_stats(site))
     fig["search_index_mb"] = round(sum(p.stat().st_size for p in (site / "pagefind").rglob("*")
                                        if p.is_file()) / 1e6, 1)
@@ -220,7 +276,7 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
     samples = []
     for source in ADDED_REPORTS:
         add_one(reports, source)
-        wall_inc, t_inc = _build(reports, site, work)
+        wall_inc, t_inc, _ = _build(reports, site, work)
         samples.append({"s": round(wall_inc, 1), "share": round(wall_inc / wall, 3),
                         "parsed": t_inc["parsed"], "mode": t_inc["mode"],
                         "clean_reason": t_inc.get("clean_reason", ""),
@@ -246,13 +302,14 @@ def table_row(f: dict) -> str:
             f"{f['site_s']:.1f} / {f['search_s']:.1f} | {f.get('bare_s', '–')} | "
             f"{f.get('full_vs_bare', '–')}× | {f['add_one_s']} ({f['add_one_share']:.0%}) | "
             f"{f['site_mb']} | {f.get('bare_site_mb', '–')} | {f['largest_html_kb']} | "
-            f"{f['search_index_mb']} | {q} | {ms} |")
+            f"{f['search_index_mb']} | {q} | {ms} | {f['peak_memory_mb']:,} |")
 
 
 TABLE_HEAD = ("| reports | full build s | parse / pages / site / search s | bare MkDocs s | "
               "full ÷ bare | add one report s (share) | site MB | bare site MB | "
-              "largest page KB | search index MB | search KB (max of 3) | first result ms |\n"
-              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "largest page KB | search index MB | search KB (max of 3) | first result ms | "
+              "peak memory MB |\n"
+              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def main(argv: list[str] | None = None) -> int:
