@@ -652,9 +652,9 @@ def _build(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None) -> int
     used_sidecars = {sidecar_of(Path(o.rel)).as_posix() for o in outcomes}
     orphans = [s.as_posix() for s in sidecar_files if s.as_posix() not in used_sidecars]
     timings["parse"] = time.perf_counter() - clock
-    timings["parsed"] = sum(1 for o in outcomes if not o.cached)
-
     cached = sum(o.cached for o in outcomes)
+    timings["parsed"] = len(outcomes) - cached
+
     written = publish(outcomes, orphans, reports_dir, work_dir, site_dir, timings)
     del outcomes             # the records are on the site: Pagefind gets their memory
     release_memory()
