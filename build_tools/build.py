@@ -47,7 +47,7 @@ from typing import Iterator
 
 from . import feeds, indexes, metadata, opendata, parse_worker, search, urls
 from .docs_tree import DocsTree, write_whole
-from .cache import (KeyedEntries, RecordCache, cache_key, file_sha256, sidecar_hash,
+from .cache import (KeyedEntries, RecordCache, file_sha256, sidecar_hash,
                     source_digest)
 from .render import build_report, home, report_page
 
@@ -146,7 +146,7 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
     if cache is not None:
         for i, rel in enumerate(rels):
             try:
-                keys[i] = cache_key(file_sha256(reports_dir / rel),
+                keys[i] = cache.key(file_sha256(reports_dir / rel),
                                     sidecar_hash(reports_dir / sidecar_of(rel)), rel.as_posix())
             except OSError:
                 keys[i] = None

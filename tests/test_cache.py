@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from build_tools import PARSER_VERSION, build
-from build_tools.cache import RecordCache, cache_key, file_sha256, sidecar_hash
+from build_tools import cache as cache_mod
+from build_tools.cache import (PARSER_LIBRARIES, PARSER_SOURCES, RecordCache, cache_key,
+                               file_sha256, sidecar_hash)
 
 from tests.test_build import REPORTS, run_build
 
@@ -328,3 +332,96 @@ def test_the_published_address_comes_from_site_url_and_a_new_one_rebuilds_every_
     assert local == "https://example.invalid/gov-disclosure-archive/"
     # every page's canonical link names the address: a new one is a different site
     assert build.site_fingerprint() != fingerprint
+
+
+# Runs in a fresh interpreter: parses the files named on the command line as a parse
+# worker does and prints what of build_tools the parse opened (modules and domain tables)
+# and which distributions it imported.
+_PARSE_AUDIT = r"""
+import importlib.metadata, json, sys
+from pathlib import Path
+
+package = Path(sys.argv[1]).resolve()
+opened = set()
+
+def audit(event, args):
+    if event != "open" or not isinstance(args[0], (str, Path)):
+        return
+    try:
+        rel = Path(args[0]).resolve().relative_to(package)
+    except (ValueError, OSError):
+        return
+    if "__pycache__" not in rel.parts:
+        opened.add(rel.as_posix())
+
+sys.addaudithook(audit)
+before = set(sys.modules)
+from build_tools import parse_worker
+results = [parse_worker.parse_task(path) for path in sys.argv[2:]]
+owners = importlib.metadata.packages_distributions()
+imported = {name.split(".")[0] for name in set(sys.modules) - before}
+print(json.dumps({
+    "opened": sorted(opened),
+    "libraries": sorted({d for name in imported for d in owners.get(name, [])}),
+    "parsed": [sorted(result) for result in results],
+}))
+"""
+
+GENERATED = REPO / "tests" / "fixtures" / "generated"
+EVERY_FORMAT = ["hongze_2021.txt", "hongze_2021.html", "hongze_2021_gbk.html", "hongze_2021.docx",
+                "hongze_2021.pdf", "tongren_2020.doc", "broken/encrypted.pdf"]
+
+
+def _covered(rel: str) -> bool:
+    return any(rel == name or rel.startswith(name + "/") for name in PARSER_SOURCES)
+
+
+@pytest.mark.slow
+def test_the_parser_fingerprint_covers_everything_a_parse_reads():
+    # The record cache trusts parser_fingerprint to change whenever a parse could: a
+    # module or domain table the parse reads but the fingerprint leaves out would let an
+    # edited parser serve records of the old one.
+    proc = subprocess.run(
+        [sys.executable, "-c", _PARSE_AUDIT, str(REPO / "build_tools"),
+         *(str(GENERATED / name) for name in EVERY_FORMAT)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    # every reader ran: six records and one unreadable file
+    assert seen["parsed"] == [["record"]] * 6 + [["error"]]
+    assert {"readers/pdf.py", "readers/word.py", "readers/html.py", "domain/rules.yml",
+            "domain/t3_rows.csv"} <= set(seen["opened"])
+    assert [rel for rel in seen["opened"] if not _covered(rel)] == []
+    assert sorted(set(seen["libraries"]) - set(PARSER_LIBRARIES)) == []
+
+
+def test_the_parser_fingerprint_changes_with_a_parser_source_or_library(monkeypatch, tmp_path):
+    package = tmp_path / "build_tools"
+    shutil.copytree(REPO / "build_tools", package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_mod, "PACKAGE_DIR", package)
+
+    def fingerprint() -> str:
+        cache_mod.parser_fingerprint.cache_clear()
+        return cache_mod.parser_fingerprint()
+
+    try:
+        base = fingerprint()
+        assert base.startswith(PARSER_VERSION + "+")
+
+        # a page template or the search words are not the parser: records stay valid
+        (package / "render" / "report_page.py").write_text("# changed\n", encoding="utf-8")
+        (package / "domain" / "search_words.yml").write_text("{}\n", encoding="utf-8")
+        assert fingerprint() == base
+
+        rows = package / "domain" / "t3_rows.csv"
+        rows.write_text(rows.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        edited = fingerprint()
+        assert edited != base
+
+        real_version = cache_mod._library_version
+        monkeypatch.setattr(cache_mod, "_library_version",
+                            lambda name: "0.0" if name == "pdfplumber" else real_version(name))
+        assert fingerprint() not in (base, edited)
+    finally:
+        cache_mod.parser_fingerprint.cache_clear()

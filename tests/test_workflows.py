@@ -86,8 +86,10 @@ def test_caches_pip_downloads_and_parsed_records() -> None:
     assert workflow()["env"]["PIP_CACHE_DIR"] == "/tmp/pip-cache"
     records = next(s for s in steps_of(workflow()["jobs"]["build"])
                    if s.get("with", {}).get("path") == "build/cache")
-    assert "hashFiles('build_tools/**', 'requirements.txt')" in records["with"]["key"]
-    assert records["with"]["restore-keys"].startswith("records-${{ hashFiles('build_tools/**'")
+    # the entries carry their parser's fingerprint (tests/test_cache.py), so the latest
+    # run's cache is restored whatever code made it, and each run saves its own
+    assert records["with"]["key"] == "records-${{ github.run_id }}"
+    assert records["with"]["restore-keys"] == "records-"
 
 
 def test_deploys_to_pages_from_main_only_one_at_a_time() -> None:
