@@ -312,6 +312,43 @@ TABLE_HEAD = ("| reports | full build s | parse / pages / site / search s | bare
               "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
+def verdicts(f: dict) -> list[tuple[str, str, bool]]:
+    """Issue 5's targets that this run measured: (target, what was measured, holds?).
+    A target of one archive size (the site's 60 MB at 1,000, 25 minutes at 10,000) is
+    judged only on a run of that size."""
+    out = []
+    if "full_vs_bare" in f:
+        out.append(("full build within 2× bare MkDocs",
+                    f"{f['full_s']} s vs {f['bare_s']} s ({f['full_vs_bare']}×)",
+                    f["full_vs_bare"] <= 2))
+    out.append(("no page over 300 KB of HTML",
+                f"{f['pages_over_300kb']} over; largest {f['largest_html_kb']} KB",
+                f["pages_over_300kb"] == 0))
+    if f["reports"] == 1000:
+        out.append(("site under 60 MB", f"{f['site_mb']} MB", f["site_mb"] < 60))
+    shares = [s["share"] for s in f["add_one_samples"]]
+    out.append(("adding one report under 15 % of the full build",
+                "samples " + ", ".join(f"{s:.1%}" for s in shares), max(shares) < 0.15))
+    parsed = [s["parsed"] for s in f["add_one_samples"]]
+    out.append(("only the added report parsed again", f"parsed {parsed}",
+                all(n == 1 for n in parsed)))
+    if f["reports"] >= 10000:
+        out.append(("built within 25 minutes", f"{f['full_s'] / 60:.1f} min",
+                    f["full_s"] <= 25 * 60))
+    if "queries" in f:
+        out.append(("search transfers under 500 KB", f"at most {f['search_kb_max']} KB",
+                    f["search_kb_max"] < 500))
+        out.append(("first result within 1 s", f"at most {f['search_ms_max']} ms",
+                    f["search_ms_max"] < 1000))
+    return out
+
+
+def verdict_table(f: dict) -> str:
+    rows = [f"| {target} | {measured} | {'yes' if holds else '**no**'} |"
+            for target, measured, holds in verdicts(f)]
+    return "\n".join(["| target (issue 5) | measured | holds? |", "|---|---|---|", *rows])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--count", type=int, default=1000)
@@ -336,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(text + "\n", encoding="utf-8")
     print(TABLE_HEAD)
     print(table_row(fig))
+    print()
+    print(verdict_table(fig))
     return 0
 
 

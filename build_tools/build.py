@@ -596,10 +596,10 @@ def index_search(written: SiteWritten, work_dir: Path, site_dir: Path,
                  timings: dict | None = None) -> None:
     """Pagefind over the site ``publish`` wrote, then mark the build complete (the next
     build may add to it).  Raises ``search.SearchIndexError``."""
+    timings = {} if timings is None else timings
     clock = time.perf_counter()
     search.index_site(site_dir)
-    if timings is not None:
-        timings["search"] = time.perf_counter() - clock
+    timings["search"] = time.perf_counter() - clock
     (work_dir / STATE_FILE).write_text(
         json.dumps({"fingerprint": written.fingerprint, "site_dir": str(site_dir)}) + "\n",
         encoding="utf-8")

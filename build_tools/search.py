@@ -22,6 +22,7 @@ import functools
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import zlib
@@ -183,8 +184,31 @@ def index_site(site_dir: Path) -> Path:
 
 def _run_pagefind(site_dir: Path, bundle: Path) -> None:
     proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True)
+    if proc.returncode < 0:
+        raise SearchIndexError(killed_message(-proc.returncode, site_dir))
     if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
+
+
+# Pagefind's peak memory per indexed page, measured at 1,000 and 10,000 reports
+# (benchmarks/README.md, peak memory): what a killed run most likely ran out of.
+MB_PER_PAGE = 0.35
+
+
+def killed_message(signal_number: int, site_dir: Path) -> str:
+    """Why Pagefind stopped when a signal ended it.  The system's out-of-memory killer
+    sends SIGKILL and Pagefind prints nothing, so the message says what it needed."""
+    try:
+        name = signal.Signals(signal_number).name
+    except ValueError:
+        name = f"signal {signal_number}"
+    pages = sum(1 for p in Path(site_dir).rglob("*.html")
+                if BUNDLE_DIR not in p.relative_to(site_dir).parts)
+    message = f"Pagefind was killed by {name} while indexing {pages:,} pages"
+    if name == "SIGKILL":
+        message += (f"; most likely it ran out of memory: it needs about {MB_PER_PAGE} MB a "
+                    f"page, {pages * MB_PER_PAGE / 1024:.1f} GB here")
+    return message + ". The site has no search index until a build finishes."
 
 
 def keep_only_fragments(bundle: Path) -> frozenset[str]:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from benchmarks.scale import PeakMemory
+from benchmarks.scale import PeakMemory, verdicts
 
 # A parent that starts a child; the child fills 300 MB (written, so resident) and waits.
 # The parent itself holds little: the peak is only right if the child is counted.
@@ -25,3 +25,32 @@ def test_peak_memory_counts_the_processes_a_build_starts():
     assert 300 <= peak.total_mb < 450
     assert 300 <= peak.largest_mb <= peak.total_mb
     assert peak.largest.startswith("python")
+
+
+def _figures(**changed) -> dict:
+    base = {"reports": 1000, "full_s": 46.3, "bare_s": 3.8, "full_vs_bare": 12.18,
+            "pages_over_300kb": 0, "largest_html_kb": 135.4, "site_mb": 124.1,
+            "add_one_samples": [{"share": 0.134, "parsed": 1}, {"share": 0.136, "parsed": 1}],
+            "queries": {}, "search_kb_max": 255.3, "search_ms_max": 359.8}
+    return {**base, **changed}
+
+
+def test_the_verdicts_judge_each_target_of_issue_5_by_the_figures():
+    judged = {target: holds for target, _, holds in verdicts(_figures())}
+    assert judged == {"full build within 2× bare MkDocs": False,
+                      "no page over 300 KB of HTML": True,
+                      "site under 60 MB": False,
+                      "adding one report under 15 % of the full build": True,
+                      "only the added report parsed again": True,
+                      "search transfers under 500 KB": True,
+                      "first result within 1 s": True}
+    # one sample over the line is enough to miss it; so is a second report parsed
+    judged = {t: h for t, _, h in verdicts(_figures(add_one_samples=[
+        {"share": 0.12, "parsed": 1}, {"share": 0.151, "parsed": 2}]))}
+    assert not judged["adding one report under 15 % of the full build"]
+    assert not judged["only the added report parsed again"]
+    # the targets of one size are judged only at that size
+    judged = {t: h for t, _, h in verdicts(_figures(reports=10000, full_s=1501.0))}
+    assert "site under 60 MB" not in judged and judged["built within 25 minutes"] is False
+    assert "first result within 1 s" not in {t for t, _, _ in verdicts(
+        {k: v for k, v in _figures().items() if k != "queries"})}

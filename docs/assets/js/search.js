@@ -195,10 +195,12 @@
     return title.indexOf(query) === 0 ? 1 : 2;
   }
 
+  function byTier(a, b) { return a.tier - b.tier || a.i - b.i; }
+
   function byTitle(found, query) {
     return found
       .map(function (d, i) { return { d: d, i: i, tier: titleTier(d, query) }; })
-      .sort(function (a, b) { return a.tier - b.tier || a.i - b.i; })
+      .sort(byTier)
       .map(function (x) { return x.d; });
   }
 
@@ -208,9 +210,11 @@
       var top = search ? search.results.slice(0, NAMED) : [];
       return Promise.all(top.map(function (r) { return r.data(); }));
     }).then(function (datas) {
-      return byTitle(datas.filter(function (d) {
-        return titleTier(d, whole) < 2 && matches(d, parts);
-      }), whole);
+      return datas
+        .map(function (d, i) { return { d: d, i: i, tier: titleTier(d, whole) }; })
+        .filter(function (x) { return x.tier < 2 && matches(x.d, parts); })
+        .sort(byTier)
+        .map(function (x) { return x.d; });
     }).catch(function () { return []; });   // no place pages: nothing to put first
   }
 
