@@ -2,12 +2,13 @@
 
 An entry is keyed by everything a parse depends on: the report file's SHA-256, its
 sidecar's bytes, its path inside the reports folder (metadata may read the filing path)
-and ``PARSER_VERSION``.  The version is also stored inside the entry and checked on load,
+and the parser's version (its fingerprint, below).  The version is also stored inside the
+entry and checked on load,
 so a cache written by another parser version is never used, even if a key collided.
 Entries hold either a record or the reason the file could not be read (a ReportError is
 as deterministic as a record); unexpected crashes are never cached.
 
-The version a cache is keyed on is not ``PARSER_VERSION`` alone but ``parser_fingerprint``:
+That version is not ``PARSER_VERSION`` alone but ``parser_fingerprint``:
 that label plus a hash of the parser's own sources, the domain tables it reads and the
 versions of the libraries it reads files with.  A change to any of them is a new parser,
 whether or not whoever made it remembered to bump the label, so an old record is never
