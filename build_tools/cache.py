@@ -3,14 +3,14 @@
 An entry is keyed by everything a parse depends on: the report file's SHA-256, its
 sidecar's bytes, its path inside the reports folder (metadata may read the filing path)
 and the parser's version (its fingerprint, below).  The version is also stored inside the
-entry and checked on load,
-so a cache written by another parser version is never used, even if a key collided.
+entry and checked on load, so a cache written by another parser version is never used,
+even if a key collided.
 Entries hold either a record or the reason the file could not be read (a ReportError is
 as deterministic as a record); unexpected crashes are never cached.
 
-That version is not ``PARSER_VERSION`` alone but ``parser_fingerprint``:
-that label plus a hash of the parser's own sources, the domain tables it reads and the
-versions of the libraries it reads files with.  A change to any of them is a new parser,
+That version is not ``PARSER_VERSION`` alone but ``parser_fingerprint``: that label plus
+a hash of the parser's own sources, the domain tables it reads and the versions of the
+libraries it reads files with.  A change to any of them is a new parser,
 whether or not whoever made it remembered to bump the label, so an old record is never
 served for it; and a change to anything else (pages, indexes, search) keeps the records.
 """
