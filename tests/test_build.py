@@ -413,6 +413,14 @@ def test_a_record_the_renderer_cannot_handle_is_reported_not_fatal(monkeypatch):
     assert "unexpected cell type" in odd.error["reason"]
 
 
+def build_args(tmp_path: Path) -> argparse.Namespace:
+    """The arguments of ``python -m build_tools build`` of the seeds into ``tmp_path``, for
+    a build run in this process (``build.main``), where a test can replace a stage."""
+    return argparse.Namespace(reports=str(REPORTS), site_dir=str(tmp_path / "site"),
+                              work_dir=str(tmp_path / "work"), strict=False, no_cache=False,
+                              timings=False)
+
+
 def _records_alive() -> int:
     gc.collect()
     return sum(1 for o in gc.get_objects()
@@ -430,12 +438,9 @@ def test_no_record_is_held_while_pagefind_indexes(tmp_path, monkeypatch):
         seen["published"] = len(written.summary["published"])
 
     monkeypatch.setattr(build_mod, "index_search", index_search)
-    args = argparse.Namespace(reports=str(REPORTS), site_dir=str(tmp_path / "site"),
-                              work_dir=str(tmp_path / "work"), strict=False, no_cache=False,
-                              timings=False)
     # records other tests keep (conftest's cached seed records) are not the build's
     before = _records_alive()
-    assert build_mod.main(args) == 0
+    assert build_mod.main(build_args(tmp_path)) == 0
     assert seen["published"] >= len(SEEDS)
     assert seen["records"] == before
     assert (tmp_path / "site" / "index.html").is_file()     # the site was written first

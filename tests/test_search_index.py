@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from build_tools import search
+from build_tools import build, search
+from tests.test_build import build_args
 
 PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><nav>导航 首页</nav><main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>
@@ -110,19 +112,10 @@ def test_a_second_index_of_the_same_pages_changes_nothing(indexed):
 def test_a_pagefind_killed_for_memory_is_reported_as_such(tmp_path, monkeypatch, capsys):
     # The out-of-memory killer ends Pagefind with SIGKILL and no output of its own: the
     # build says what it was doing and what it needed, instead of "failed (-9): ".
-    import argparse
-    import sys
-
-    from build_tools import build
-    from tests.test_build import REPORTS
-
     suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
     monkeypatch.setattr(search, "pagefind_command", lambda site_dir: suicide)
     site = tmp_path / "site"
-    args = argparse.Namespace(reports=str(REPORTS), site_dir=str(site),
-                              work_dir=str(tmp_path / "work"), strict=False, no_cache=False,
-                              timings=False)
-    assert build.main(args) == 1
+    assert build.main(build_args(tmp_path)) == 1
     err = capsys.readouterr().err
     pages = sum(1 for p in site.rglob("*.html") if "pagefind" not in p.parts)
     assert f"Pagefind was killed by SIGKILL while indexing {pages:,} pages" in err
