@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.search_probe import Probe, probe_site  # noqa: E402
-from build_tools import synth  # noqa: E402
+from build_tools import site_size, synth  # noqa: E402
 
 QUERIES = ("行政复议", "海东市", "不予公开")
 # Also probed, apart from the targets: a query of nothing but words every report holds.
@@ -138,7 +138,8 @@ def site_stats(site: Path) -> dict:
             pages += 1
             over += size > PAGE_LIMIT
             largest = max(largest, (size, p.relative_to(site).as_posix()))
-    return {"site_mb": round(total / 1e6, 1), "html_pages": pages,
+    parts = {label: round(n / 1e6, 1) for label, n in site_size.measure(site).parts}
+    return {"site_mb": round(total / 1e6, 1), "site_parts_mb": parts, "html_pages": pages,
             "largest_html_kb": round(largest[0] / 1024, 1), "largest_html": largest[1],
             "pages_over_300kb": over}
 
@@ -325,7 +326,9 @@ def verdicts(f: dict) -> list[tuple[str, str, bool]]:
                 f"{f['pages_over_300kb']} over; largest {f['largest_html_kb']} KB",
                 f["pages_over_300kb"] == 0))
     if f["reports"] == 1000:
-        out.append(("site under 60 MB", f"{f['site_mb']} MB", f["site_mb"] < 60))
+        parts = list((f.get("site_parts_mb") or {}).items())[:3]
+        of_which = "; " + ", ".join(f"{label} {n} MB" for label, n in parts) if parts else ""
+        out.append(("site under 60 MB", f"{f['site_mb']} MB{of_which}", f["site_mb"] < 60))
     shares = [s["share"] for s in f["add_one_samples"]]
     out.append(("adding one report under 15 % of the full build",
                 "samples " + ", ".join(f"{s:.1%}" for s in shares), max(shares) < 0.15))

@@ -8,7 +8,9 @@ folder), their failing checks with messages from each report's published record
 (``data/r/<year>/<slug>.json`` beside the build report).  Also lists every file that could
 not be read and every report parsed only in part.
 
-Standard library only, so it runs even when installing the dependencies failed.  Names
+Ends with the site's size, part by part, against GitHub Pages' limit (``site_size``).
+Standard library only (``site_size`` too), so it runs even when installing the
+dependencies failed.  Names
 and messages come from untrusted reports: everything is escaped as Markdown and HTML.
 """
 
@@ -21,6 +23,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
+
+from build_tools import site_size
 
 # GitHub refuses job summaries over 1 MiB; long lists are cut well before that.
 MAX_ITEMS = 200
@@ -82,7 +86,8 @@ def _cut(lines: list[str], items: int) -> list[str]:
 
 
 def render(report: dict, site_dir: Path, changed: list[str] | None,
-           base: str | None = None) -> str:
+           base: str | None = None, size: site_size.SiteSize | None = None,
+           limit: int = site_size.PAGES_LIMIT_BYTES) -> str:
     t = report.get("totals", {})
     out = ["## 构建报告 Build report", "",
            "| 项目 | 数量 |", "| --- | ---: |",
@@ -133,7 +138,22 @@ def render(report: dict, site_dir: Path, changed: list[str] | None,
         out += ["### 未通过的检查（按规则，全部报告）", "", "| 规则 | 数量 |", "| --- | ---: |"]
         out += [f"| {md(rule)} | {n} |" for rule, n in sorted(by_rule.items())]
         out.append("")
+    if size is not None:
+        out += size_section(size, limit)
     return "\n".join(out) + "\n"
+
+
+def size_section(size: site_size.SiteSize, limit: int) -> list[str]:
+    out = [f"### 站点大小：{site_size.mb(size.total)}（{size.files:,} 个文件）", ""]
+    warning = site_size.warning(size, limit)
+    if warning:
+        out += [f"> ⚠️ {warning}", ""]
+    else:
+        out += [f"GitHub Pages 发布上限 {site_size.limit_text(limit)}，已用 {size.share_of(limit):.0%}。", ""]
+    out += ["| 部分 | 大小 | 占比 |", "| --- | ---: | ---: |"]
+    out += [f"| {label} | {site_size.mb(n)} | {n / size.total:.0%} |" for label, n in size.parts]
+    out.append("")
+    return out
 
 
 def _describe_new(item: dict, site_dir: Path) -> list[str]:
@@ -167,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
               "），请查看构建步骤的日志。")
         return 1
     changed = changed_files(args.changed_from, args.reports) if args.changed_from else None
-    sys.stdout.write(render(report, path.parent, changed, args.changed_from))
+    size = site_size.measure(path.parent)
+    sys.stdout.write(render(report, path.parent, changed, args.changed_from, size))
     return 0
 
 

@@ -52,5 +52,9 @@ def test_the_verdicts_judge_each_target_of_issue_5_by_the_figures():
     # the targets of one size are judged only at that size
     judged = {t: h for t, _, h in verdicts(_figures(reports=10000, full_s=1501.0))}
     assert "site under 60 MB" not in judged and judged["built within 25 minutes"] is False
+    # the site's size names its largest parts, which say why it is over
+    measured = {t: m for t, m, _ in verdicts(_figures(site_parts_mb={
+        "报告页面": 39.7, "原始文件": 33.7, "开放数据": 27.1, "机关页面": 8.1}))}
+    assert measured["site under 60 MB"] == "124.1 MB; 报告页面 39.7 MB, 原始文件 33.7 MB, 开放数据 27.1 MB"
     assert "first result within 1 s" not in {t for t, _, _ in verdicts(
         {k: v for k, v in _figures().items() if k != "queries"})}

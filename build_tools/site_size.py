@@ -1,0 +1,105 @@
+"""How big the built site is, part by part, and how close it is to what its host publishes.
+
+GitHub Pages publishes a site of at most 1 GB (GitHub Docs, "GitHub Pages limits":
+"Published GitHub Pages sites may be no larger than 1 GB").  ``actions/deploy-pages``
+only warns above it ("Uploaded artifact size of … bytes exceeds the allowed size of
+1 GB. Deployment might fail.") and the deploy can go through with files cut off, so the
+build says it first: the console line after a build and the CI job summary
+(``summary.py``) both show the size, its parts and, near or over the limit, a warning.
+
+The originals (``files/``) grow with the archive and with the size of the published
+files, which for real PDFs is tens to hundreds of times a report page: they are the part
+to watch.  Standard library only, like ``summary.py``, which uses it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGES_LIMIT_BYTES = 1 << 30
+# Warn before the limit: one more year of reports adds a tenth or more to the archive.
+WARN_SHARE = 0.8
+
+# Top-level folders of the site (urls.py, indexes.py, quality.py, report_page.py write
+# them) and what a maintainer calls them; any other folder or file counts as 其他.
+PARTS: tuple[tuple[str, str], ...] = (
+    ("files", "原始文件"),
+    ("r", "报告页面"),
+    ("data", "开放数据"),
+    ("pagefind", "搜索索引"),
+    ("agencies", "机关页面"),
+    ("regions", "地区页面"),
+    ("years", "年度页面"),
+    ("quality", "数据质量页面"),
+    ("build-report", "构建报告"),
+    ("assets", "样式、脚本与字体"),
+)
+OTHER = "其他"
+
+
+@dataclass(frozen=True)
+class SiteSize:
+    total: int                              # bytes of every file under the site folder
+    files: int                              # how many files
+    parts: tuple[tuple[str, int], ...]      # (label, bytes), largest first, empty parts left out
+
+    def share_of(self, limit: int = PAGES_LIMIT_BYTES) -> float:
+        return self.total / limit
+
+
+def measure(site_dir: Path) -> SiteSize:
+    labels = dict(PARTS)
+    sizes: dict[str, int] = {}
+    total = count = 0
+    for top in sorted(os.scandir(site_dir), key=lambda e: e.name):
+        label = labels.get(top.name, OTHER)
+        size, n = _tree_bytes(top)
+        sizes[label] = sizes.get(label, 0) + size
+        total += size
+        count += n
+    parts = tuple(sorted(((k, v) for k, v in sizes.items() if v),
+                         key=lambda kv: (-kv[1], kv[0])))
+    return SiteSize(total, count, parts)
+
+
+def _tree_bytes(entry: os.DirEntry) -> tuple[int, int]:
+    if not entry.is_dir(follow_symlinks=False):
+        return (entry.stat(follow_symlinks=False).st_size, 1) if entry.is_file() else (0, 0)
+    size = n = 0
+    for root, _, names in os.walk(entry.path):
+        for name in names:
+            path = os.path.join(root, name)
+            if os.path.isfile(path):
+                size += os.path.getsize(path)
+                n += 1
+    return size, n
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def limit_text(limit: int) -> str:
+    """The limit as GitHub states it ("1 GB") when it is Pages' own."""
+    return "1 GB" if limit == PAGES_LIMIT_BYTES else mb(limit)
+
+
+def describe(size: SiteSize, top: int = 4) -> str:
+    """``站点大小：124.1 MB，35,012 个文件（报告页面 42.8 MB，原始文件 37.0 MB，…）``"""
+    shown = "，".join(f"{label} {mb(n)}" for label, n in size.parts[:top])
+    more = "，…" if len(size.parts) > top else ""
+    return f"站点大小：{mb(size.total)}，{size.files:,} 个文件（{shown}{more}）"
+
+
+def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
+    """A warning when the site is near (``WARN_SHARE``) or over the Pages limit, else None."""
+    share = size.share_of(limit)
+    if share < WARN_SHARE:
+        return None
+    originals = dict(size.parts).get("原始文件", 0)
+    state = "已超过上限" if share >= 1 else "接近上限"
+    return (f"站点 {mb(size.total)}，是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
+            f"（{state}），其中原始文件 {mb(originals)}。超过上限后部署可能失败或缺失文件，"
+            "需要换用容量更大的托管，或把原始文件放到另外的下载地址。")
