@@ -9,9 +9,10 @@ folder), their failing checks with messages from each report's published record
 not be read and every report parsed only in part.
 
 Ends with the site's size, part by part, against GitHub Pages' limit (``site_size``).
+
 Standard library only (``site_size`` too), so it runs even when installing the
-dependencies failed.  Names
-and messages come from untrusted reports: everything is escaped as Markdown and HTML.
+dependencies failed.  Names and messages come from untrusted reports: everything is
+escaped as Markdown and HTML.
 """
 
 from __future__ import annotations
