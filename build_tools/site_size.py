@@ -4,8 +4,10 @@ GitHub Pages publishes a site of at most 1 GB (GitHub Docs, "GitHub Pages limits
 "Published GitHub Pages sites may be no larger than 1 GB").  ``actions/deploy-pages``
 only warns above it ("Uploaded artifact size of … bytes exceeds the allowed size of
 1 GB. Deployment might fail.") and the deploy can go through with files cut off, so the
-build says it first: the console line after a build and the CI job summary
-(``summary.py``) both show the size, its parts and, near or over the limit, a warning.
+build says it first: the CI job summary (``summary.py``) shows the size, its parts and,
+near or over the limit, a warning; before a deploy, ``python -m build_tools.site_size
+site --fail-over-limit`` stops a site over the limit from being published cut short (the
+published site stays at its last version, and the reports stay in the repository).
 
 The originals (``files/``) grow with the archive and with the size of the published
 files, which for real PDFs is tens to hundreds of times a report page: they are the part
@@ -14,7 +16,9 @@ to watch.  Standard library only, like ``summary.py``, which uses it.
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +107,43 @@ def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
     return (f"站点 {mb(size.total)}，是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
             f"（{state}），其中原始文件 {mb(originals)}。超过上限后部署可能失败或缺失文件，"
             "需要换用容量更大的托管，或把原始文件放到另外的下载地址。")
+
+
+def annotation_text(message: str) -> str:
+    """A GitHub workflow command's message: ``%``, CR and LF escaped, as the runner reads them."""
+    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m build_tools.site_size",
+                                 description="The built site's size by part, against "
+                                             "GitHub Pages' 1 GB limit.")
+    ap.add_argument("site", type=Path, help="the built site folder")
+    ap.add_argument("--limit", type=int, default=PAGES_LIMIT_BYTES,
+                    help="bytes the host publishes (default: GitHub Pages', 1 GiB)")
+    ap.add_argument("--fail-over-limit", action="store_true",
+                    help="exit 1 when the site is over the limit (before a deploy: a site "
+                         "the host would cut short is not deployed at all)")
+    args = ap.parse_args(argv)
+    if not args.site.is_dir():
+        print(f"error: site folder {args.site} does not exist", file=sys.stderr)
+        return 2
+    size = measure(args.site)
+    print(describe(size, top=len(size.parts)))
+    message = warning(size, args.limit)
+    if message is None:
+        print(f"GitHub Pages 发布上限 {limit_text(args.limit)}，已用 {size.share_of(args.limit):.0%}。")
+        return 0
+    over = size.share_of(args.limit) >= 1
+    if over and args.fail_over_limit:
+        message += "本次不部署：已发布的站点保持上一版本。"
+    print(message)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        # an annotation on the run's page, where a maintainer looks first
+        level = "error" if over and args.fail_over_limit else "warning"
+        print(f"::{level} title=站点大小::{annotation_text(message)}")
+    return 1 if over and args.fail_over_limit else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

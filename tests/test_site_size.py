@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,27 @@ def test_the_seed_site_is_measured_with_its_originals(tmp_path: Path) -> None:
                          text=True).stdout
     assert f"### 站点大小：{site_size.mb(size.total)}（{size.files:,} 个文件）" in out
     assert f"已用 {size.share_of():.0%}。" in out and "⚠️" not in out
+
+
+def test_the_check_before_a_deploy_fails_only_over_the_limit(tmp_path: Path) -> None:
+    write(tmp_path / "files/a.pdf", 900)
+    write(tmp_path / "r/index.html", 100)
+
+    def check(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "build_tools.site_size", str(tmp_path),
+                               *args], cwd=REPO, capture_output=True, text=True,
+                              env={**os.environ, "GITHUB_ACTIONS": "", **(env or {})})
+
+    fits = check("--limit", "2000", "--fail-over-limit")
+    assert fits.returncode == 0 and "已用 50%" in fits.stdout and "::" not in fits.stdout
+    near = check("--limit", "1100", "--fail-over-limit", env={"GITHUB_ACTIONS": "true"})
+    assert near.returncode == 0 and "::warning title=站点大小::" in near.stdout
+    assert "91%25（接近上限）" in near.stdout          # % escaped in the annotation
+    over = check("--limit", "999", "--fail-over-limit", env={"GITHUB_ACTIONS": "true"})
+    assert over.returncode == 1
+    assert "其中原始文件 0.0 MB" in over.stdout and "本次不部署" in over.stdout
+    assert "::error title=站点大小::" in over.stdout
+    assert check("--limit", "999").returncode == 0      # without the flag: a warning only
+    gone = subprocess.run([sys.executable, "-m", "build_tools.site_size", str(tmp_path / "no")],
+                          cwd=REPO, capture_output=True, text=True)
+    assert gone.returncode == 2 and "does not exist" in gone.stderr

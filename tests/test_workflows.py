@@ -105,6 +105,11 @@ def test_deploys_to_pages_from_main_only_one_at_a_time() -> None:
     upload = next(s for s in steps_of(wf["jobs"]["build"])
                   if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "site" and upload["if"] == deploy["if"]
+    # a site over Pages' limit is stopped before the upload, not published cut short
+    build_steps = steps_of(wf["jobs"]["build"])
+    check = next(i for i, s in enumerate(build_steps)
+                 if "build_tools.site_size site --fail-over-limit" in s.get("run", ""))
+    assert build_steps[check]["if"] == deploy["if"] and check < build_steps.index(upload)
     # Nothing but the deploy job may write to Pages.
     assert wf["permissions"] == {"contents": "read"}
     assert wf["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
