@@ -48,37 +48,58 @@ class SiteSize:
     total: int                              # bytes of every file under the site folder
     files: int                              # how many files
     parts: tuple[tuple[str, int], ...]      # (label, bytes), largest first, empty parts left out
+    artifact: int                           # bytes of the tar the Pages upload makes of it
 
     def share_of(self, limit: int = PAGES_LIMIT_BYTES) -> float:
-        return self.total / limit
+        """What Pages judges is the uploaded archive, not the files' sum."""
+        return self.artifact / limit
+
+
+# ``actions/upload-pages-artifact`` packs the site with GNU tar (``tar --dereference
+# --hard-dereference -cf artifact.tar .``): a 512-byte header per file and folder, a name
+# over 100 bytes (UTF-8: most of this site's, being Chinese) in an extra ``././@LongLink``
+# entry, contents padded to 512 bytes, two zero blocks, records of 10,240 bytes.  On this
+# archive that is 6 % more than the files (72,789 files at 10,000 reports).
+TAR_BLOCK = 512
+TAR_RECORD = 10240
+TAR_NAME_MAX = 100
+
+
+def _blocks(n: int) -> int:
+    return -(-n // TAR_BLOCK) * TAR_BLOCK
+
+
+def _tar_entry(name: str, size: int) -> int:
+    encoded = len(name.encode("utf-8"))
+    long_name = TAR_BLOCK + _blocks(encoded + 1) if encoded > TAR_NAME_MAX else 0
+    return long_name + TAR_BLOCK + _blocks(size)
 
 
 def measure(site_dir: Path) -> SiteSize:
     labels = dict(PARTS)
     sizes: dict[str, int] = {}
     total = count = 0
-    for top in sorted(os.scandir(site_dir), key=lambda e: e.name):
-        label = labels.get(top.name, OTHER)
-        size, n = _tree_bytes(top)
-        sizes[label] = sizes.get(label, 0) + size
-        total += size
-        count += n
-    parts = tuple(sorted(((k, v) for k, v in sizes.items() if v),
-                         key=lambda kv: (-kv[1], kv[0])))
-    return SiteSize(total, count, parts)
-
-
-def _tree_bytes(entry: os.DirEntry) -> tuple[int, int]:
-    if not entry.is_dir(follow_symlinks=False):
-        return (entry.stat(follow_symlinks=False).st_size, 1) if entry.is_file() else (0, 0)
-    size = n = 0
-    for root, _, names in os.walk(entry.path):
+    artifact = _tar_entry("./", 0)
+    for root, dirs, names in os.walk(site_dir):
+        rel = os.path.relpath(root, site_dir)
+        prefix = "./" if rel == "." else f"./{rel}/"
+        label = labels.get(rel.split(os.sep)[0], OTHER) if rel != "." else None
+        for d in dirs:
+            artifact += _tar_entry(f"{prefix}{d}/", 0)
         for name in names:
             path = os.path.join(root, name)
-            if os.path.isfile(path):
-                size += os.path.getsize(path)
-                n += 1
-    return size, n
+            if not os.path.isfile(path):
+                continue
+            size = os.path.getsize(path)
+            part = label or labels.get(name, OTHER)
+            sizes[part] = sizes.get(part, 0) + size
+            total += size
+            count += 1
+            artifact += _tar_entry(prefix + name, size)
+    artifact = -(-(artifact + 2 * TAR_BLOCK) // TAR_RECORD) * TAR_RECORD
+    parts = tuple(sorted(((k, v) for k, v in sizes.items() if v),
+                         key=lambda kv: (-kv[1], kv[0])))
+    return SiteSize(total, count, parts, artifact)
 
 
 def mb(n: int) -> str:
@@ -91,10 +112,11 @@ def limit_text(limit: int) -> str:
 
 
 def describe(size: SiteSize, top: int = 4) -> str:
-    """``站点大小：124.1 MB，35,012 个文件（报告页面 42.8 MB，原始文件 37.0 MB，…）``"""
+    """``站点大小：124.1 MB，8,141 个文件，打包上传 132.4 MB（报告页面 39.7 MB，…）``"""
     shown = "，".join(f"{label} {mb(n)}" for label, n in size.parts[:top])
     more = "，…" if len(size.parts) > top else ""
-    return f"站点大小：{mb(size.total)}，{size.files:,} 个文件（{shown}{more}）"
+    return (f"站点大小：{mb(size.total)}，{size.files:,} 个文件，打包上传 {mb(size.artifact)}"
+            f"（{shown}{more}）")
 
 
 def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
@@ -104,7 +126,8 @@ def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
         return None
     originals = dict(size.parts).get("原始文件", 0)
     state = "已超过上限" if share >= 1 else "接近上限"
-    return (f"站点 {mb(size.total)}，是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
+    return (f"站点打包上传 {mb(size.artifact)}（文件合计 {mb(size.total)}），"
+            f"是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
             f"（{state}），其中原始文件 {mb(originals)}。超过上限后部署可能失败或缺失文件，"
             "需要换用容量更大的托管，或把原始文件放到另外的下载地址。")
 

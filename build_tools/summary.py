@@ -145,7 +145,8 @@ def render(report: dict, site_dir: Path, changed: list[str] | None,
 
 
 def size_section(size: site_size.SiteSize, limit: int) -> list[str]:
-    out = [f"### 站点大小：{site_size.mb(size.total)}（{size.files:,} 个文件）", ""]
+    out = [f"### 站点大小：{site_size.mb(size.total)}（{size.files:,} 个文件，"
+           f"打包上传 {site_size.mb(size.artifact)}）", ""]
     warning = site_size.warning(size, limit)
     if warning:
         out += [f"> ⚠️ {warning}", ""]
