@@ -1,13 +1,16 @@
 """How big the built site is, part by part, and how close it is to what its host publishes.
 
 GitHub Pages publishes a site of at most 1 GB (GitHub Docs, "GitHub Pages limits":
-"Published GitHub Pages sites may be no larger than 1 GB").  ``actions/deploy-pages``
-only warns above it ("Uploaded artifact size of … bytes exceeds the allowed size of
-1 GB. Deployment might fail.") and the deploy can go through with files cut off, so the
-build says it first: the CI job summary (``summary.py``) shows the size, its parts and,
-near or over the limit, a warning; before a deploy, ``python -m build_tools.site_size
-site --fail-over-limit`` stops a site over the limit from being published cut short (the
-published site stays at its last version, and the reports stay in the repository).
+"Published GitHub Pages sites may be no larger than 1 GB").  Nothing in the deploy
+enforces it: ``actions/deploy-pages`` warns only when the uploaded artifact — the site as
+a tar, zipped by ``actions/upload-artifact``, so far smaller than the site for HTML and
+JSON — passes 1,073,741,824 bytes, and refuses content only over 10 GB.  A site over the
+documented limit can therefore go out with no warning at all, and be cut short or
+refused later.  So the build says it first, measuring the site itself: the CI job
+summary (``summary.py``) shows the size, its parts and, near or over the limit, a
+warning; before a deploy, ``python -m build_tools.site_size site --fail-over-limit``
+stops a site over the limit from being published (the published site stays at its last
+version, and the reports stay in the repository).
 
 The originals (``files/``) grow with the archive and with the size of the published
 files: the benchmark's synthetic ones average 34 KB, about a report page, and real
@@ -49,58 +52,37 @@ class SiteSize:
     total: int                              # bytes of every file under the site folder
     files: int                              # how many files
     parts: tuple[tuple[str, int], ...]      # (label, bytes), largest first, empty parts left out
-    artifact: int                           # bytes of the tar the Pages upload makes of it
 
     def share_of(self, limit: int = PAGES_LIMIT_BYTES) -> float:
-        """What Pages judges is the uploaded archive, not the files' sum."""
-        return self.artifact / limit
-
-
-# ``actions/upload-pages-artifact`` packs the site with GNU tar (``tar --dereference
-# --hard-dereference -cf artifact.tar .``): a 512-byte header per file and folder, a path
-# over 100 bytes (UTF-8: 33 Chinese characters) in an extra ``././@LongLink`` entry,
-# contents padded to 512 bytes, two zero blocks, records of 10,240 bytes.  At 10,000
-# synthetic reports (72,789 files) that is 1,226 MB for 1,156 MB of files: 6 % more.
-TAR_BLOCK = 512
-TAR_RECORD = 10240
-TAR_NAME_MAX = 100
-
-
-def _blocks(n: int) -> int:
-    return -(-n // TAR_BLOCK) * TAR_BLOCK
-
-
-def _tar_entry(name: str, size: int) -> int:
-    encoded = len(name.encode("utf-8"))
-    long_name = TAR_BLOCK + _blocks(encoded + 1) if encoded > TAR_NAME_MAX else 0
-    return long_name + TAR_BLOCK + _blocks(size)
+        return self.total / limit
 
 
 def measure(site_dir: Path) -> SiteSize:
     labels = dict(PARTS)
     sizes: dict[str, int] = {}
     total = count = 0
-    artifact = _tar_entry("./", 0)
-    for root, dirs, names in os.walk(site_dir):
-        rel = os.path.relpath(root, site_dir)
-        prefix = "./" if rel == "." else f"./{rel}/"
-        label = labels.get(rel.split(os.sep)[0], OTHER) if rel != "." else None
-        for d in dirs:
-            artifact += _tar_entry(f"{prefix}{d}/", 0)
-        for name in names:
-            path = os.path.join(root, name)
-            if not os.path.isfile(path):
-                continue
-            size = os.path.getsize(path)
-            part = label or labels.get(name, OTHER)
-            sizes[part] = sizes.get(part, 0) + size
-            total += size
-            count += 1
-            artifact += _tar_entry(prefix + name, size)
-    artifact = -(-(artifact + 2 * TAR_BLOCK) // TAR_RECORD) * TAR_RECORD
+    for top in sorted(os.scandir(site_dir), key=lambda e: e.name):
+        label = labels.get(top.name, OTHER)
+        size, n = _tree_bytes(top)
+        sizes[label] = sizes.get(label, 0) + size
+        total += size
+        count += n
     parts = tuple(sorted(((k, v) for k, v in sizes.items() if v),
                          key=lambda kv: (-kv[1], kv[0])))
-    return SiteSize(total, count, parts, artifact)
+    return SiteSize(total, count, parts)
+
+
+def _tree_bytes(entry: os.DirEntry) -> tuple[int, int]:
+    if not entry.is_dir(follow_symlinks=False):
+        return (entry.stat(follow_symlinks=False).st_size, 1) if entry.is_file() else (0, 0)
+    size = n = 0
+    for root, _, names in os.walk(entry.path):
+        for name in names:
+            path = os.path.join(root, name)
+            if os.path.isfile(path):
+                size += os.path.getsize(path)
+                n += 1
+    return size, n
 
 
 def mb(n: int) -> str:
@@ -113,11 +95,10 @@ def limit_text(limit: int) -> str:
 
 
 def describe(size: SiteSize, top: int = 4) -> str:
-    """``站点大小：124.1 MB，8,141 个文件，打包上传 132.4 MB（报告页面 39.7 MB，…）``"""
+    """``站点大小：124.1 MB，35,012 个文件（报告页面 42.8 MB，原始文件 37.0 MB，…）``"""
     shown = "，".join(f"{label} {mb(n)}" for label, n in size.parts[:top])
     more = "，…" if len(size.parts) > top else ""
-    return (f"站点大小：{mb(size.total)}，{size.files:,} 个文件，打包上传 {mb(size.artifact)}"
-            f"（{shown}{more}）")
+    return f"站点大小：{mb(size.total)}，{size.files:,} 个文件（{shown}{more}）"
 
 
 def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
@@ -127,8 +108,7 @@ def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
         return None
     originals = dict(size.parts).get("原始文件", 0)
     state = "已超过上限" if share >= 1 else "接近上限"
-    return (f"站点打包上传 {mb(size.artifact)}（文件合计 {mb(size.total)}），"
-            f"是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
+    return (f"站点 {mb(size.total)}，是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
             f"（{state}），其中原始文件 {mb(originals)}。超过上限后部署可能失败或缺失文件，"
             "需要换用容量更大的托管，或把原始文件放到另外的下载地址。")
 

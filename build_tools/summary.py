@@ -145,8 +145,7 @@ def render(report: dict, site_dir: Path, changed: list[str] | None,
 
 
 def size_section(size: site_size.SiteSize, limit: int) -> list[str]:
-    out = [f"### 站点大小：{site_size.mb(size.total)}（{size.files:,} 个文件，"
-           f"打包上传 {site_size.mb(size.artifact)}）", ""]
+    out = [f"### 站点大小：{site_size.mb(size.total)}（{size.files:,} 个文件）", ""]
     warning = site_size.warning(size, limit)
     if warning:
         out += [f"> ⚠️ {warning}", ""]
