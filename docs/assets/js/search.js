@@ -195,12 +195,12 @@
     return title.indexOf(query) === 0 ? 1 : 2;
   }
 
-  function byTier(a, b) { return a.tier - b.tier || a.i - b.i; }
-
-  function byTitle(found, query) {
+  // ``keep`` (optional) sees each page with its tier, so the tier is read once.
+  function byTitle(found, query, keep) {
     return found
       .map(function (d, i) { return { d: d, i: i, tier: titleTier(d, query) }; })
-      .sort(byTier)
+      .filter(keep || function () { return true; })
+      .sort(function (a, b) { return a.tier - b.tier || a.i - b.i; })
       .map(function (x) { return x.d; });
   }
 
@@ -210,11 +210,7 @@
       var top = search ? search.results.slice(0, NAMED) : [];
       return Promise.all(top.map(function (r) { return r.data(); }));
     }).then(function (datas) {
-      return datas
-        .map(function (d, i) { return { d: d, i: i, tier: titleTier(d, whole) }; })
-        .filter(function (x) { return x.tier < 2 && matches(x.d, parts); })
-        .sort(byTier)
-        .map(function (x) { return x.d; });
+      return byTitle(datas, whole, function (x) { return x.tier < 2 && matches(x.d, parts); });
     }).catch(function () { return []; });   // no place pages: nothing to put first
   }
 
