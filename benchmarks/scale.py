@@ -125,23 +125,21 @@ def _build(reports: Path, site: Path, work: Path, *extra: str
 
 
 def site_stats(site: Path) -> dict:
-    total = 0
+    measured = site_size.measure(site)
     largest = (0, "")
     over = 0
     pages = 0
-    for p in site.rglob("*"):
+    for p in site.rglob("*.html"):
         if not p.is_file():
             continue
         size = p.stat().st_size
-        total += size
-        if p.suffix == ".html":
-            pages += 1
-            over += size > PAGE_LIMIT
-            largest = max(largest, (size, p.relative_to(site).as_posix()))
-    parts = {label: round(n / 1e6, 1) for label, n in site_size.measure(site).parts}
-    return {"site_mb": round(total / 1e6, 1), "site_parts_mb": parts, "html_pages": pages,
-            "largest_html_kb": round(largest[0] / 1024, 1), "largest_html": largest[1],
-            "pages_over_300kb": over}
+        pages += 1
+        over += size > PAGE_LIMIT
+        largest = max(largest, (size, p.relative_to(site).as_posix()))
+    parts = {label: round(n / 1e6, 1) for label, n in measured.parts}
+    return {"site_mb": round(measured.total / 1e6, 1), "site_parts_mb": parts,
+            "html_pages": pages, "largest_html_kb": round(largest[0] / 1024, 1),
+            "largest_html": largest[1], "pages_over_300kb": over}
 
 
 def bare_docs(specs: list, docs: Path) -> int:

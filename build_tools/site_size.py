@@ -94,11 +94,15 @@ def limit_text(limit: int) -> str:
     return "1 GB" if limit == PAGES_LIMIT_BYTES else mb(limit)
 
 
-def describe(size: SiteSize, top: int = 4) -> str:
-    """``站点大小：124.1 MB，35,012 个文件（报告页面 42.8 MB，原始文件 37.0 MB，…）``"""
-    shown = "，".join(f"{label} {mb(n)}" for label, n in size.parts[:top])
-    more = "，…" if len(size.parts) > top else ""
-    return f"站点大小：{mb(size.total)}，{size.files:,} 个文件（{shown}{more}）"
+def describe(size: SiteSize) -> str:
+    """``站点大小：124.1 MB，8,133 个文件（报告页面 39.7 MB，原始文件 33.7 MB，…）``"""
+    shown = "，".join(f"{label} {mb(n)}" for label, n in size.parts)
+    return f"站点大小：{mb(size.total)}，{size.files:,} 个文件（{shown}）"
+
+
+def usage(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str:
+    """The line said when the site is well within the limit."""
+    return f"GitHub Pages 发布上限 {limit_text(limit)}，已用 {size.share_of(limit):.0%}。"
 
 
 def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
@@ -133,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: site folder {args.site} does not exist", file=sys.stderr)
         return 2
     size = measure(args.site)
-    print(describe(size, top=len(size.parts)))
+    print(describe(size))
     message = warning(size, args.limit)
     if message is None:
-        print(f"GitHub Pages 发布上限 {limit_text(args.limit)}，已用 {size.share_of(args.limit):.0%}。")
+        print(usage(size, args.limit))
         return 0
     over = size.share_of(args.limit) >= 1
     if over and args.fail_over_limit:

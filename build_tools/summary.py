@@ -150,7 +150,7 @@ def size_section(size: site_size.SiteSize, limit: int) -> list[str]:
     if warning:
         out += [f"> ⚠️ {warning}", ""]
     else:
-        out += [f"GitHub Pages 发布上限 {site_size.limit_text(limit)}，已用 {size.share_of(limit):.0%}。", ""]
+        out += [site_size.usage(size, limit), ""]
     out += ["| 部分 | 大小 | 占比 |", "| --- | ---: | ---: |"]
     out += [f"| {label} | {site_size.mb(n)} | {n / size.total:.0%} |" for label, n in size.parts]
     out.append("")
