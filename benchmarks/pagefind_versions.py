@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.scale import QUERIES  # noqa: E402
 from benchmarks.search_probe import probe_site  # noqa: E402
-from build_tools import search  # noqa: E402
+from build_tools import search, site_size  # noqa: E402
 
 # What readers type first: words of every report, so every page is a candidate.
 BROAD_QUERIES = ("信息公开", "政府信息公开", "年度报告", "依申请公开")
@@ -69,8 +69,7 @@ def index_with(binary: Path, site: Path) -> dict:
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
     return {"version": version.stdout.strip(), "index_s": round(wall, 1),
             "peak_memory_mb": usage.ru_maxrss // 1024,
-            "bundle_mb": round(sum(p.stat().st_size for p in bundle.rglob("*")
-                                   if p.is_file()) / 1e6, 1), **counted}
+            "bundle_mb": round(site_size.measure(bundle).total / 1e6, 1), **counted}
 
 
 def compare(site: Path, binaries: dict[str, Path], out: Path,

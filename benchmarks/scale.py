@@ -262,8 +262,7 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
                peak_memory_mb=peak.total_mb, peak_largest_process=peak.largest,
                peak_largest_process_mb=peak.largest_mb)
     fig.update(site_stats(site))
-    fig["search_index_mb"] = round(sum(p.stat().st_size for p in (site / "pagefind").rglob("*")
-                                       if p.is_file()) / 1e6, 1)
+    fig["search_index_mb"] = round(site_size.measure(site / "pagefind").total / 1e6, 1)
 
     if not skip_search:
         *probes, broad = probe_site(site, [*QUERIES, BROAD_QUERY])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from build_tools import site_size, summary
 from build_tools.site_size import SiteSize, measure, warning
+from tests.test_build import run_build
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -60,10 +61,7 @@ def test_the_seed_site_is_measured_with_its_originals(tmp_path: Path) -> None:
     """Built from reports/: the originals part is exactly the published files' bytes, and
     the summary command prints the section from the real site folder."""
     site = tmp_path / "site"
-    proc = subprocess.run([sys.executable, "-m", "build_tools", "build", "--reports",
-                           str(REPO / "reports"), "--site-dir", str(site), "--work-dir",
-                           str(tmp_path / "work")], cwd=REPO, capture_output=True, text=True,
-                          timeout=600)
+    proc = run_build(REPO / "reports", site, tmp_path / "work")
     assert proc.returncode == 0, proc.stderr
     originals = sum(p.stat().st_size for p in (REPO / "reports").rglob("*")
                     if p.is_file() and p.suffix != ".yml")
