@@ -50,7 +50,7 @@ def linked_copy(site: Path, dest: Path) -> Path:
 
 def index_with(binary: Path, site: Path) -> dict:
     # The build's own arguments, with the binary in place of ``python -m pagefind``.
-    args = search.pagefind_command(site)
+    args = search.pagefind_command(site, site / search.BUNDLE_DIR)
     cmd = [str(binary), *args[args.index("--site"):]]
     cmd = [a for a in cmd if a != "--quiet"]          # its summary counts pages and words
     started = time.perf_counter()

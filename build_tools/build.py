@@ -11,8 +11,9 @@ Stages, in order:
    home page, the build report and ``indexes.write_indexes`` into ``<work-dir>/docs``,
    with the repo's ``docs/`` for what is not generated;
 4. MkDocs (the repo's ``mkdocs.yml``, strict) into the site folder, then the Atom feeds;
-5. Pagefind indexes the built pages (``build_tools/search.py``), once the build has let go
-   of the records and rendered pages: it needs more memory than any other stage.
+5. Pagefind indexes the built pages (``build_tools/search.py``, through the cut-down copies
+   of ``search_pages``), once the build has let go of the records and rendered pages: it
+   needs more memory than any other stage.
 
 Rebuilding after a few reports were added is incremental: parsed records come from the
 record cache, report pages of unchanged records from the render cache (``RenderCache``),
@@ -57,6 +58,7 @@ SITE_URL_ENV = "SITE_URL"   # mkdocs.yml: site_url: !ENV [SITE_URL, placeholder]
 DOCS_SOURCE = REPO_ROOT / "docs"
 THEME_OVERRIDES = REPO_ROOT / "overrides"
 STATE_FILE = "site-state.json"    # in the work folder: what the site folder was built from
+SEARCH_PAGES = "search-pages"     # in the work folder: the pages as Pagefind reads them
 SIDECAR_SUFFIX = ".yml"
 
 # Used for sitemap dates and gzip headers when no report carries a publication date, so
@@ -598,7 +600,7 @@ def index_search(written: SiteWritten, work_dir: Path, site_dir: Path,
     build may add to it).  Raises ``search.SearchIndexError``."""
     timings = {} if timings is None else timings
     clock = time.perf_counter()
-    search.index_site(site_dir)
+    search.index_site(site_dir, work_dir / SEARCH_PAGES)
     timings["search"] = time.perf_counter() - clock
     (work_dir / STATE_FILE).write_text(
         json.dumps({"fingerprint": written.fingerprint, "site_dir": str(site_dir)}) + "\n",

