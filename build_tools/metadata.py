@@ -183,17 +183,18 @@ def _gazetteer(texts: list[str]) -> list[Reading]:
     with contextlib.redirect_stderr(io.StringIO()):
         rows = [cpca._handle_one_record(text, cpca.myumap, True, CPCA_LOOKAHEAD, False, False)
                 for text in texts]
-    readings = []
-    for row in rows:
-        path: list[str] = []
-        for col in ("省", "市", "区"):
-            value = row.get(col)
-            if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
-                path.append(value.strip())
-        rest = row.get("地址")
-        readings.append(Reading(tuple(path), rest if isinstance(rest, str) else "",
-                                cpca._division_status(row)[0] == "待核验"))
-    return readings
+    return [reading_of(row, cpca._division_status(row)[0]) for row in rows]
+
+
+def reading_of(row: Any, status: Any) -> Reading:
+    """The Reading of one of cpca's result rows (省, 市, 区, 地址) and its 识别状态."""
+    path: list[str] = []
+    for col in ("省", "市", "区"):
+        value = row.get(col)
+        if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
+            path.append(value.strip())
+    rest = row.get("地址")
+    return Reading(tuple(path), rest if isinstance(rest, str) else "", status == "待核验")
 
 
 def warm_gazetteer() -> None:

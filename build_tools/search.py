@@ -214,8 +214,7 @@ def killed_message(signal_number: int, site_dir: Path) -> str:
         name = signal.Signals(signal_number).name
     except ValueError:
         name = f"signal {signal_number}"
-    pages = sum(1 for p in Path(site_dir).rglob("*.html")
-                if BUNDLE_DIR not in p.relative_to(site_dir).parts)
+    pages = len(search_pages.site_pages(Path(site_dir), BUNDLE_DIR))
     message = f"Pagefind was killed by {name} while indexing {pages:,} pages"
     if name == "SIGKILL":
         message += (f"; most likely it ran out of memory: it needs about {MB_PER_PAGE} MB a "

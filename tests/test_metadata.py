@@ -360,22 +360,14 @@ def test_a_scanned_pdf_in_the_archive_keeps_its_place_and_year(tmp_path):
 
 
 def _readings_through_transform(texts: list[str]) -> list[tuple]:
-    """The readings as ``cpca.transform`` gives them (its DataFrame), the way the parser
-    read them before it called transform's steps itself."""
+    """The readings of ``cpca.transform``'s DataFrame rows, as the parser took them before
+    it called transform's steps itself."""
     import cpca
 
+    from build_tools import metadata
+
     frame = cpca.transform(texts, open_warning=False)
-    out = []
-    for _, row in frame.iterrows():
-        path: list[str] = []
-        for col in ("省", "市", "区"):
-            value = row.get(col)
-            if isinstance(value, str) and value.strip() and (not path or path[-1] != value):
-                path.append(value.strip())
-        rest = row.get("地址")
-        out.append((tuple(path), rest if isinstance(rest, str) else "",
-                    row.get("识别状态") == "待核验"))
-    return out
+    return [tuple(metadata.reading_of(row, row.get("识别状态"))) for _, row in frame.iterrows()]
 
 
 def test_gazetteer_reads_what_cpca_transform_reads():
