@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import feeds, indexes, metadata, opendata, parse_worker, search, urls
+from . import feeds, indexes, metadata, opendata, parse_worker, readers, search, urls
 from .docs_tree import DocsTree, write_whole
 from .cache import (KeyedEntries, RecordCache, file_sha256, sidecar_hash,
                     source_digest)
@@ -148,8 +148,9 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
     if cache is not None:
         for i, rel in enumerate(rels):
             try:
-                keys[i] = cache.key(file_sha256(reports_dir / rel),
-                                    sidecar_hash(reports_dir / sidecar_of(rel)), rel.as_posix())
+                path = reports_dir / rel
+                keys[i] = cache.key(file_sha256(path), sidecar_hash(reports_dir / sidecar_of(rel)),
+                                    rel.as_posix(), readers.converter_of(path))
             except OSError:
                 keys[i] = None
     # Files with no cache entry start parsing at once, in the background, while the

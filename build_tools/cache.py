@@ -1,12 +1,15 @@
 """Parsed-record cache: parsing is the slow stage, and most reports never change.
 
 An entry is keyed by everything a parse depends on: the report file's SHA-256, its
-sidecar's bytes, its path inside the reports folder (metadata may read the filing path)
-and the parser's version (its fingerprint, below).  The version is also stored inside the
+sidecar's bytes, its path inside the reports folder (metadata may read the filing path),
+the parser's version (its fingerprint, below) and, for a legacy .doc, which LibreOffice
+converts it (``readers.converter_of``; none is a converter too, so installing one reads
+again the files refused for its lack).  The version is also stored inside the
 entry and checked on load, so a cache written by another parser version is never used,
 even if a key collided.
 Entries hold either a record or the reason the file could not be read (a ReportError is
-as deterministic as a record); unexpected crashes are never cached.
+as deterministic as a record); unexpected crashes, and failures that belong to the
+machine rather than the file (``ReportError.cacheable``), are never cached.
 
 That version is not ``PARSER_VERSION`` alone but ``parser_fingerprint``: that label plus
 a hash of the parser's own sources, the domain tables it reads and the versions of the
@@ -37,9 +40,10 @@ def sidecar_hash(sidecar_path: Path | None) -> str:
 
 
 def cache_key(file_hash: str, sidecar_digest: str, rel_path: str,
-              parser_version: str | None = None) -> str:
+              parser_version: str | None = None, converter: str = "") -> str:
     parser_version = parser_version or parser_fingerprint()
-    material = "\x1f".join((parser_version, file_hash, sidecar_digest, rel_path))
+    parts = (parser_version, file_hash, sidecar_digest, rel_path) + ((converter,) if converter else ())
+    material = "\x1f".join(parts)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -143,9 +147,11 @@ class RecordCache(KeyedEntries):
         super().__init__(directory)
         self.parser_version = parser_version or parser_fingerprint()
 
-    def key(self, file_hash: str, sidecar_digest: str, rel_path: str) -> str:
-        """The key of a report's entry under this cache's parser version."""
-        return cache_key(file_hash, sidecar_digest, rel_path, self.parser_version)
+    def key(self, file_hash: str, sidecar_digest: str, rel_path: str,
+            converter: str = "") -> str:
+        """The key of a report's entry under this cache's parser version (and, for a
+        file read through an outside program, that program's ``converter`` identity)."""
+        return cache_key(file_hash, sidecar_digest, rel_path, self.parser_version, converter)
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored (``get`` may still refuse it)."""

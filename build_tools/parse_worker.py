@@ -39,7 +39,8 @@ def parse_task(path_str: str) -> dict:
         sidecar = metadata.load_sidecar(path)
         return {"record": pipeline.parse_file(path, sidecar)}
     except ReportError as exc:
-        return {"error": {"code": exc.code, "reason": exc.reason}}
+        result = {"error": {"code": exc.code, "reason": exc.reason}}
+        return result if exc.cacheable else {**result, "uncacheable": True}
     except Exception as exc:  # noqa: BLE001 - one report's bug must not stop the build
         where = traceback.extract_tb(exc.__traceback__)[-1:]
         at = f" ({Path(where[0].filename).name}:{where[0].lineno})" if where else ""

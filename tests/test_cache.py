@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import PARSER_VERSION, build
+from build_tools import PARSER_VERSION, build, parse_worker, readers
+from build_tools.readers import libreoffice
 from build_tools import cache as cache_mod
 from build_tools.cache import (PARSER_LIBRARIES, PARSER_SOURCES, RecordCache, cache_key,
                                file_sha256, sidecar_hash)
@@ -176,6 +178,90 @@ def test_cache_key_depends_on_every_input():
     assert base != cache_key("a" * 64, "c" * 64, "x/2021/a.txt")            # sidecar
     assert base != cache_key("a" * 64, "no-sidecar", "y/2021/a.txt")        # filing path
     assert base != cache_key("a" * 64, "no-sidecar", "x/2021/a.txt", parser_version="999")
+    assert base != cache_key("a" * 64, "no-sidecar", "x/2021/a.txt", converter="absent")
+
+
+GENERATED_DOC = REPO / "tests" / "fixtures" / "generated" / "tongren_2020.doc"
+HAS_SOFFICE = libreoffice.soffice_path() is not None
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed")
+def test_a_doc_is_read_again_when_libreoffice_is_installed_or_changes(tmp_path, monkeypatch,
+                                                                     counted):
+    # A .doc's record is LibreOffice's reading of it: a record (or refusal) made without
+    # LibreOffice, or by another version of it, must not outlive that install.
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    doc = reports / "贵州省" / "铜仁市" / "2020" / "铜仁市人民政府.doc"
+    doc.parent.mkdir(parents=True)
+    shutil.copyfile(GENERATED_DOC, doc)
+    cache = RecordCache(tmp_path / "cache")
+    real_path = os.environ["PATH"]
+
+    def parse(path: str) -> build.Outcome:
+        monkeypatch.setenv("PATH", path)
+        counted.clear()
+        outcomes = build.parse_reports(reports, _rels(reports), cache, 2)
+        return next(o for o in outcomes if o.rel.endswith(".doc"))
+
+    no_libreoffice = str(tmp_path / "empty-bin")
+    Path(no_libreoffice).mkdir()
+    refused = parse(no_libreoffice)
+    assert refused.error["code"] == "needs_libreoffice" and len(counted) == 6
+    assert parse(no_libreoffice).error["code"] == "needs_libreoffice" and counted == []  # cached
+
+    read = parse(real_path)                       # LibreOffice installed: read at last
+    assert counted == [doc.name] and read.error is None
+    assert read.record["meta"]["year"] == 2020
+    assert parse(real_path).cached and counted == []
+
+    upgraded = libreoffice.converter_identity() + "-next"
+    monkeypatch.setattr(libreoffice, "converter_identity", lambda: upgraded)
+    assert not parse(real_path).cached and counted == [doc.name]
+
+
+def test_converter_identity_follows_the_libreoffice_install(tmp_path, monkeypatch):
+    program = tmp_path / "lib" / "libreoffice" / "program"
+    program.mkdir(parents=True)
+    (program / "soffice").write_text("#!/bin/sh\n", encoding="utf-8")
+    (program / "soffice").chmod(0o755)
+    (program / "versionrc").write_text("[Version]\nbuildid=40(Build:2)\n", encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").symlink_to(program / "soffice")   # as Debian links /usr/bin/soffice
+    monkeypatch.setenv("PATH", str(bin_dir))
+    first = libreoffice.converter_identity()
+    assert first.startswith("libreoffice-") and libreoffice.converter_identity() == first
+
+    (program / "versionrc").write_text("[Version]\nbuildid=50(Build:1)\n", encoding="utf-8")
+    second = libreoffice.converter_identity()
+    assert second != first
+
+    assert readers.converter_of(GENERATED_DOC) == second
+    assert readers.converter_of(REPO / "tests" / "fixtures" / "generated" / "tongren_2020.docx") == ""
+    # a .doc is known by its bytes, whatever its name says
+    renamed = tmp_path / "report.docx"
+    shutil.copyfile(GENERATED_DOC, renamed)
+    assert readers.converter_of(renamed) == second
+
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert libreoffice.converter_identity() == "absent" == readers.converter_of(GENERATED_DOC)
+
+
+def test_a_conversion_that_runs_out_of_time_is_not_cached(monkeypatch):
+    # A time-out says the machine was busy, not that the file is bad: the next build
+    # must try again.  A refusal for want of LibreOffice is the same on every try.
+    def too_slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], libreoffice.CONVERT_TIMEOUT_S)
+
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(libreoffice.subprocess, "run", too_slow)
+    result = parse_worker.parse_task(str(GENERATED_DOC))
+    assert result["error"]["code"] == "convert_failed" and result["uncacheable"] is True
+
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: None)
+    result = parse_worker.parse_task(str(GENERATED_DOC))
+    assert result["error"]["code"] == "needs_libreoffice" and "uncacheable" not in result
 
 
 def _tree(root: Path) -> dict[str, str]:

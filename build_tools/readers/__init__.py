@@ -53,6 +53,21 @@ def sniff_format(path: str | Path) -> str:
     return ext
 
 
+def converter_of(path: str | Path) -> str:
+    """The program outside Python that reading this file runs, by its identity
+    (``libreoffice.converter_identity``); "" for the formats read in Python alone (and
+    for a file that cannot be opened: reading it fails the same way everywhere)."""
+    try:
+        fmt = sniff_format(path)
+    except (OSError, ReadError):
+        return ""
+    if fmt != "doc":
+        return ""
+    from .libreoffice import converter_identity
+
+    return converter_identity()
+
+
 def read(path: str | Path) -> Document:
     """Read any supported report file into a Document, or raise ReadError naming it."""
     p = Path(path)

@@ -17,17 +17,13 @@ cell's text.  Page headers and footers (running heads, page numbers) are not rea
 Word's automatic list numbers (一、 （一） 1., from numbering.xml and paragraph styles) are
 printed before their paragraphs, since headings often carry their numeral only there.
 
-A .doc (Word 97-2003) is converted with ``soffice --headless --convert-to docx`` into a
-temporary directory, with a time limit; without LibreOffice the reader refuses it with
-ReadError(code="needs_libreoffice").
+A .doc (Word 97-2003) is converted to .docx by LibreOffice first (``libreoffice.py``);
+without LibreOffice the reader refuses it with ReadError(code="needs_libreoffice").
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -38,9 +34,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from ..document import Document, Row
 from ..errors import ReadError
 from .cells import join_cell_lines, tidy_grid
-
-# LibreOffice needs a few seconds to start; a .doc that takes longer than this is stuck.
-CONVERT_TIMEOUT_S = 180
+from .libreoffice import convert_doc
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -318,39 +312,6 @@ def _related_xml(part: Any, reltype: str) -> Any | None:
         return part.part_related_by(reltype).element
     except (KeyError, AttributeError):
         return None
-
-
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_doc(path: Path, outdir: Path) -> Path:
-    """Legacy .doc -> .docx with LibreOffice headless (private profile, time limit)."""
-    exe = soffice_path()
-    if exe is None:
-        raise ReadError(str(path), "legacy Word .doc needs LibreOffice (soffice) to be "
-                        "converted; install libreoffice-writer-nogui or save the file as .docx",
-                        code="needs_libreoffice")
-    profile = outdir / "profile"
-    src = outdir / "in.doc"
-    shutil.copyfile(path, src)     # a plain name: soffice mishandles some CJK file names
-    try:
-        subprocess.run(
-            [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-             "--convert-to", "docx", "--outdir", str(outdir), str(src)],
-            check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S,
-            env={**os.environ, "HOME": str(outdir)})
-    except subprocess.TimeoutExpired as exc:
-        raise ReadError(str(path), f"LibreOffice did not convert the .doc within "
-                        f"{CONVERT_TIMEOUT_S} s", code="convert_failed") from exc
-    except subprocess.CalledProcessError as exc:
-        raise ReadError(str(path), "LibreOffice could not convert the .doc "
-                        f"(exit {exc.returncode})", code="convert_failed") from exc
-    out = outdir / "in.docx"
-    if not out.is_file():
-        raise ReadError(str(path), "LibreOffice produced no .docx from this .doc (damaged "
-                        "file?)", code="convert_failed")
-    return out
 
 
 def read(path: str | Path, fmt: str = "docx") -> Document:
