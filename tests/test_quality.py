@@ -422,7 +422,8 @@ def test_build_report_pages_are_within_budget_at_10000(big_report):
     for p in paths:
         assert_safe_page(p)
     # the long lists went to numbered pages; the short ones stayed on the main page
-    assert "build-report/published/index.md" in paths
+    assert "build-report/published/青海省/index.md" in paths
+    assert "build-report/published/青海省/page.2/index.md" in paths
     assert "build-report/unreadable/page.2/index.md" in paths
     assert not any(p.startswith(("build-report/duplicates/", "build-report/orphan-sidecars/"))
                    for p in paths)
@@ -441,7 +442,10 @@ def test_build_report_lists_every_item_exactly_once(big_report):
         subs = [t for _, t in sorted(((page_number(p), t) for p, t in pages
                                       if p.startswith(f"build-report/{key}/")))]
         expected = [i["file"] for i in items]
-        if subs:
+        if key == "published":
+            listed = [f for t in published_pages_in_link_order(main, pages)
+                      for f in items_on(t, PREFIX[key])]
+        elif subs:
             listed = [f for t in subs for f in items_on(t, PREFIX[key])]
         else:
             section = main[main.index(f"## {TITLES[key]}\n"):]
@@ -457,6 +461,73 @@ def test_build_report_lists_every_item_exactly_once(big_report):
     assert "    - 表三未能读取（第2个）" in incomplete
     # the published list is not repeated on the main page, only its pages are linked
     assert items_on(main, PREFIX["published"]) == []
+
+
+def published_pages_in_link_order(main: str, pages: list[tuple[str, str]]) -> list[str]:
+    """The published list's pages as a reader reaches them: each folder linked from the
+    main page, in the main page's order, then that folder's pages in page order."""
+    section = main[main.index("## 已发布的报告\n"):]
+    folders = [posixpath.normpath(target).removesuffix("/index.md")   # main page at the root
+               for target in re.findall(r"^- \[.*?\]\(([^)]+)\)：", section, re.M)]
+    assert folders and len(set(folders)) == len(folders)
+    by_folder = {}
+    for path, text in pages:
+        if path.startswith("build-report/published/"):
+            folder = re.sub(r"/(page\.\d+/)?index\.md$", "", path)
+            by_folder.setdefault(folder, []).append((page_number(path), text))
+    assert sorted(by_folder) == sorted(folders)
+    return [text for folder in folders for _, text in sorted(by_folder[folder])]
+
+
+def test_published_files_are_paged_by_their_first_folder(big_report):
+    summary, pages = big_report
+    main = pages[0][1]
+    for path, text in pages:
+        if path.startswith("build-report/published/"):
+            folder = path.split("/")[2]
+            files = items_on(text, PREFIX["published"])
+            assert files and {f.split("/")[0] for f in files} == {folder}, path
+    # the main page names each folder with its count
+    assert re.search(r"^- \[青海省\]\(build-report/published/青海省/index\.md\)：(\d+) 份，分 \d+ 页$",
+                     main, re.M)
+    counted = sum(int(n) for n in re.findall(r"^- \[.*?\]\(build-report/published/.*?\)：(\d+) 份",
+                                             main, re.M))
+    assert counted == summary["totals"]["published"]
+
+
+def test_one_more_report_rewrites_only_its_own_folders_pages():
+    # what keeps adding a report cheap: the pages of the other provinces stay the same
+    # bytes, so the docs folder and MkDocs' dirty build leave them alone
+    before = dict(build_report.render_pages(summary_of(3_000, 1000, 1000, 1000, 0)))
+    after = dict(build_report.render_pages(summary_of(3_001, 1000, 1000, 1000, 0)))
+    added = PROVINCES[3_000 % len(PROVINCES)]
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    assert "build-report.md" in changed
+    assert any(p.startswith(f"build-report/published/{added}/") for p in changed)
+    assert {p for p in changed if p != "build-report.md"
+            and not p.startswith(f"build-report/published/{added}/")} == set()
+    assert sum(p.startswith("build-report/published/") for p in before) > 8
+
+
+def test_a_hostile_first_folder_gets_a_safe_page_and_inert_text():
+    # (summary_of makes file #1 unreadable and #3 a duplicate: the hostile names are the others)
+    hostile = ["d.txt", "x/1.txt", "<img src=x onerror=1>/a.txt", "x/3.txt", "page.2/b.txt",
+               "../c.txt", "[a](javascript:alert(1))/e.txt"]
+    summary = summary_of(400, 1000, 1000, 1000, 0, hostile=hostile)
+    pages = build_report.render_pages(summary)
+    for path, text in pages:
+        assert_safe_page(path)
+        assert "<img" not in text
+    paths = [p for p, _ in pages]
+    assert len(set(paths)) == len(paths)
+    main = pages[0][1]
+    # the folder names are Markdown link text on the main page: inert there
+    assert "](javascript" not in main and "[&#91;a&#93;&#40;javascript&#58;" in main
+    # root files have their own group; every file is listed once, following the links
+    assert build_report.ROOT_GROUP in main
+    listed = [f for t in published_pages_in_link_order(main, pages)
+              for f in items_on(t, PREFIX["published"])]
+    assert sorted(listed) == sorted(i["file"] for i in summary["published"])
 
 
 def test_build_report_links_resolve(big_report):

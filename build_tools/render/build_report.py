@@ -128,6 +128,9 @@ class _Section:
     preview: bool            # when it does not fit: show what fits of it on the main page
     label: Callable[[dict], str]          # short text naming an item in page ranges
     tail: tuple[str, ...] = ()            # lines after the items (table end)
+    # when set, a long list is paged group by group (build-report/<key>/<group>/), so an
+    # added item rewrites the pages of its own group only, not every page after it
+    group: Callable[[dict], str] | None = None
 
 
 def _unreadable_item(from_md: str, item: dict) -> str:
@@ -172,6 +175,16 @@ def _published_item(from_md: str, item: dict) -> str:
 _PUBLISHED_HEAD, _PUBLISHED_TAIL = table_parts(_PUBLISHED_COLUMNS)
 
 
+# The group of a published file: the first folder of its path in the reports folder,
+# which the filing convention makes its province.
+ROOT_GROUP = "（报告文件夹根目录）"
+
+
+def top_folder(item: dict) -> str:
+    head, sep, _ = str(item["file"]).partition("/")
+    return head if sep else ROOT_GROUP
+
+
 def _sections(summary: dict) -> list[_Section]:
     by_file = lambda item: str(item["file"])  # noqa: E731
     return [
@@ -187,13 +200,27 @@ def _sections(summary: dict) -> list[_Section]:
                  (), 10_000, True, by_file),
         # every published file is also on its report page: on the main page only when short
         _Section("published", "已发布的报告", "份", "报告", summary["published"], _published_item,
-                 (_PUBLISHED_HEAD,), 30_000, False, by_file, (_PUBLISHED_TAIL,)),
+                 (_PUBLISHED_HEAD,), 30_000, False, by_file, (_PUBLISHED_TAIL,), top_folder),
     ]
 
 
-def _sub_md(key: str, page: int) -> str:
+def _sub_md(folder: str, page: int) -> str:
     # numbered pages in page.<n> folders, as urls.page_dirs names those of the indexes
-    return f"{SUB_DIR}/{key}/index.md" if page == 1 else f"{SUB_DIR}/{key}/page.{page}/index.md"
+    return f"{SUB_DIR}/{folder}/index.md" if page == 1 else f"{SUB_DIR}/{folder}/page.{page}/index.md"
+
+
+def _group_folder(key: str, group: str) -> str:
+    # region_part: the folder name from a path in the reports folder, made safe (an unsafe
+    # name gets a hash, so two names cannot share a folder; page.<n> cannot be one)
+    return f"{key}/{urls.region_part(group)}"
+
+
+def _groups(section: _Section) -> list[tuple[str, list[dict]]]:
+    """(group, items) in the order the groups first appear, items in list order."""
+    grouped: dict[str, list[dict]] = {}
+    for item in section.items:
+        grouped.setdefault(section.group(item), []).append(item)
+    return list(grouped.items())
 
 
 def _short(text: str, keep: int = 24) -> str:
@@ -201,36 +228,52 @@ def _short(text: str, keep: int = 24) -> str:
     return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
 
 
-def _pager(key: str, page: int, pages: int) -> str:
-    here = _sub_md(key, page)
+def _pager(folder: str, page: int, pages: int) -> str:
+    here = _sub_md(folder, page)
     parts = [f"第 {page} / {pages} 页"]
     for label, target in (("第一页", 1), ("上一页", page - 1), ("下一页", page + 1),
                           ("最后一页", pages)):
         if 1 <= target <= pages and target != page:
-            parts.append(f"[{label}]({links.md_link(here, _sub_md(key, target))})")
+            parts.append(f"[{label}]({links.md_link(here, _sub_md(folder, target))})")
     return " · ".join(parts)
 
 
-def _sub_pages(section: _Section) -> list[tuple[str, str, list[dict]]]:
-    """(path, Markdown, items) of each page of a long list."""
+def _sub_pages(section: _Section, folder: str, items: list[dict],
+               group: str | None = None) -> list[tuple[str, str, list[dict]]]:
+    """(path, Markdown, items) of each page of a long list, or of one group of it."""
     # links of page 1 start at its folder, those of every later page one deeper: cut by the
     # longer rendering so either fits
-    later = [section.render(_sub_md(section.key, 2), item) for item in section.items]
+    later = [section.render(_sub_md(folder, 2), item) for item in items]
     runs = pack(later, _SUB_ROWS_BYTES, ROWS_PER_PAGE)
+    title = section.title if group is None else f"{section.title} · {escape.text(group)}"
     out, start = [], 0
     for page, run in enumerate(runs, start=1):
-        path = _sub_md(section.key, page)
-        items = section.items[start:start + len(run)]
-        rows = run if page > 1 else [section.render(path, item) for item in items]
-        md = [f"# 构建报告：{section.title}（第 {page} 页）", "",
-              f"[构建报告]({links.md_link(path, MD_PATH)}) › {section.title}："
-              f"共 {len(section.items)} {section.unit}{section.noun}，"
+        path = _sub_md(folder, page)
+        on_page = items[start:start + len(run)]
+        rows = run if page > 1 else [section.render(path, item) for item in on_page]
+        md = [f"# 构建报告：{title}（第 {page} 页）", "",
+              f"[构建报告]({links.md_link(path, MD_PATH)}) › {title}："
+              f"共 {len(items)} {section.unit}{section.noun}，"
               f"本页列出第 {start + 1}–{start + len(run)} {section.unit}。", "",
-              _pager(section.key, page, len(runs)), "", *section.head, *rows, *section.tail, "",
-              _pager(section.key, page, len(runs)), ""]
-        out.append((path, "\n".join(md), items))
+              _pager(folder, page, len(runs)), "", *section.head, *rows, *section.tail, "",
+              _pager(folder, page, len(runs)), ""]
+        out.append((path, "\n".join(md), on_page))
         start += len(run)
     return out
+
+
+def _grouped_lines(section: _Section,
+                   groups: list[tuple[str, list[tuple[str, str, list[dict]]]]]) -> list[str]:
+    """The main page's entry of a list paged by group: one line per group."""
+    md = [f"## {section.title}", "",
+          f"共 {len(section.items)} {section.unit}{section.noun}，按报告文件夹的第一层"
+          f"（通常是省份）分 {len(groups)} 组列出：", ""]
+    for group, subs in groups:
+        count = sum(len(items) for _, _, items in subs)
+        pages = f"，分 {len(subs)} 页" if len(subs) > 1 else ""
+        md.append(f"- [{escape.text(group)}]({links.md_link(MD_PATH, subs[0][0])})："
+                  f"{count} {section.unit}{pages}")
+    return md + [""]
 
 
 def _section_lines(section: _Section, subs: list[tuple[str, str, list[dict]]]) -> list[str]:
@@ -260,7 +303,10 @@ def render_pages(summary: dict) -> list[tuple[str, str]]:
 
     The main page leads with the counts and the files that could not be published; a
     list too long for its share of the page is listed whole on numbered sub-pages
-    (``build-report/<list>/index.md``, ``2.md`` …) and in part on the main page.
+    (``build-report/<list>/index.md``, ``page.2/index.md`` …) and in part on the main
+    page.  The published files, the one list every added report lengthens, are paged
+    by their first folder (``build-report/published/青海省/…``), and the main page
+    links each folder's pages.
     """
     t = summary["totals"]
     md = ["# 构建报告", "",
@@ -281,7 +327,13 @@ def render_pages(summary: dict) -> list[tuple[str, str]]:
         rendered_main = "\n".join(section.render(MD_PATH, item) for item in section.items)
         fits = (len(rendered_main.encode("utf-8")) <= section.inline_bytes
                 and len(section.items) <= ROWS_PER_PAGE)
-        subs = [] if fits else _sub_pages(section)
+        if not fits and section.group is not None:
+            groups = [(group, _sub_pages(section, _group_folder(section.key, group), items, group))
+                      for group, items in _groups(section)]
+            pages += [(path, text) for _, subs in groups for path, text, _ in subs]
+            body[section.key] = _grouped_lines(section, groups)
+            continue
+        subs = [] if fits else _sub_pages(section, section.key, section.items)
         pages += [(path, text) for path, text, _ in subs]
         body[section.key] = _section_lines(section, subs)
     for key in ("unreadable", "incomplete", "duplicates", "orphan-sidecars"):
