@@ -632,7 +632,11 @@ def main(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None = None) -
         return _build(args, warm)
     finally:
         if warm is not None:
-            warm.shutdown(wait=False, cancel_futures=True)
+            # wait=True: a pool left to shut down on its own races the interpreter's exit
+            # (CPython gh-125451: "Exception ignored ... OSError: Bad file descriptor" after
+            # a build whose early worker was not used); by now the worker is idle, so
+            # joining it takes milliseconds
+            warm.shutdown(wait=True, cancel_futures=True)
 
 
 def _build(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None) -> int:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -335,6 +336,23 @@ def test_one_new_report_is_parsed_by_the_worker_started_early(tmp_path, monkeypa
     assert result["record"]["meta"]["agency"] == "one"
     # with no work folder yet (a first build) there is no early worker
     assert parse_worker.start_warm(tmp_path / "missing") is None
+
+
+def test_an_unused_early_worker_is_shut_down_before_the_build_returns(tmp_path):
+    # Left to stop in the background, its pool's thread raced the interpreter's exit and
+    # printed "Exception ignored … OSError: Bad file descriptor" after full builds.
+    from build_tools.cli import make_parser
+
+    (tmp_path / "work" / "tmp").mkdir(parents=True)
+    warm = parse_worker.start_warm(tmp_path / "work" / "tmp")
+    assert warm is not None
+    args = make_parser().parse_args(["build", "--reports", str(tmp_path / "missing"),
+                                     "--site-dir", str(tmp_path / "site"),
+                                     "--work-dir", str(tmp_path / "work")])
+    assert build_mod.main(args, warm) == 2
+    managers = [t for t in threading.enumerate()
+                if isinstance(t, build_mod.cf.process._ExecutorManagerThread) and t.is_alive()]
+    assert managers == []
 
 
 def test_a_worker_started_early_that_fails_does_not_lose_the_report(tmp_path, monkeypatch):
