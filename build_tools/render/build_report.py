@@ -251,12 +251,13 @@ def _sub_pages(section: _Section, folder: str, items: list[dict],
         path = _sub_md(folder, page)
         on_page = items[start:start + len(run)]
         rows = run if page > 1 else [section.render(path, item) for item in on_page]
-        md = [f"# 构建报告：{title}（第 {page} 页）", "",
+        pager = [_pager(folder, page, len(runs)), ""] if len(runs) > 1 else []
+        numbered = f"（第 {page} 页）" if len(runs) > 1 else ""
+        md = [f"# 构建报告：{title}{numbered}", "",
               f"[构建报告]({links.md_link(path, MD_PATH)}) › {title}："
               f"共 {len(items)} {section.unit}{section.noun}，"
               f"本页列出第 {start + 1}–{start + len(run)} {section.unit}。", "",
-              _pager(folder, page, len(runs)), "", *section.head, *rows, *section.tail, "",
-              _pager(folder, page, len(runs)), ""]
+              *pager, *section.head, *rows, *section.tail, "", *pager]
         out.append((path, "\n".join(md), on_page))
         start += len(run)
     return out
