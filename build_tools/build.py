@@ -149,8 +149,9 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
         for i, rel in enumerate(rels):
             try:
                 path = reports_dir / rel
-                keys[i] = cache.key(file_sha256(path), sidecar_hash(reports_dir / sidecar_of(rel)),
-                                    rel.as_posix(), readers.converter_of(path))
+                digest, head = readers.sha256_and_head(path)
+                keys[i] = cache.key(digest, sidecar_hash(reports_dir / sidecar_of(rel)),
+                                    rel.as_posix(), readers.converter_of(path, head))
             except OSError:
                 keys[i] = None
     # Files with no cache entry start parsing at once, in the background, while the

@@ -238,6 +238,12 @@ def test_converter_identity_follows_the_libreoffice_install(tmp_path, monkeypatc
     assert second != first
 
     assert readers.converter_of(GENERATED_DOC) == second
+    # the build sniffs from the bytes it hashed: one read of each report per build
+    digest, head = readers.sha256_and_head(GENERATED_DOC)
+    assert digest == hashlib.sha256(GENERATED_DOC.read_bytes()).hexdigest()
+    assert head == GENERATED_DOC.read_bytes()[:readers.HEAD_BYTES]
+    assert readers.converter_of(GENERATED_DOC, head) == second
+    assert readers.converter_of(GENERATED_DOC, b"%PDF-1.7") == ""
     assert readers.converter_of(REPO / "tests" / "fixtures" / "generated" / "tongren_2020.docx") == ""
     # a .doc is known by its bytes, whatever its name says
     renamed = tmp_path / "report.docx"

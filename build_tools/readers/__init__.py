@@ -24,19 +24,31 @@ EXTENSIONS = {
 MAX_BYTES = 40 * 1024 * 1024
 
 
-def sha256_file(path: str | Path) -> str:
+HEAD_BYTES = 2048   # what sniff_format looks at
+
+
+def sha256_and_head(path: str | Path) -> tuple[str, bytes]:
+    """The file's SHA-256 and its first ``HEAD_BYTES``, in one read of the file."""
     h = hashlib.sha256()
+    head = b""
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            head = head or chunk[:HEAD_BYTES]
             h.update(chunk)
-    return h.hexdigest()
+    return h.hexdigest(), head
 
 
-def sniff_format(path: str | Path) -> str:
-    """Guess the format from the first bytes, falling back to the extension."""
+def sha256_file(path: str | Path) -> str:
+    return sha256_and_head(path)[0]
+
+
+def sniff_format(path: str | Path, head: bytes | None = None) -> str:
+    """Guess the format from the first bytes (``head``, read from the file if not given),
+    falling back to the extension."""
     p = Path(path)
-    with open(p, "rb") as fh:
-        head = fh.read(2048)
+    if head is None:
+        with open(p, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
     ext = EXTENSIONS.get(p.suffix.lower())
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -53,12 +65,13 @@ def sniff_format(path: str | Path) -> str:
     return ext
 
 
-def converter_of(path: str | Path) -> str:
+def converter_of(path: str | Path, head: bytes | None = None) -> str:
     """The program outside Python that reading this file runs, by its identity
     (``libreoffice.converter_identity``); "" for the formats read in Python alone (and
-    for a file that cannot be opened: reading it fails the same way everywhere)."""
+    for a file that cannot be opened: reading it fails the same way everywhere).
+    ``head``: the file's first bytes when the caller has read them already."""
     try:
-        fmt = sniff_format(path)
+        fmt = sniff_format(path, head)
     except (OSError, ReadError):
         return ""
     if fmt != "doc":
