@@ -34,6 +34,7 @@ import calendar
 import concurrent.futures as cf
 import ctypes
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -48,6 +49,7 @@ from typing import Iterator
 
 from . import feeds, indexes, metadata, opendata, parse_worker, readers, search, urls
 from .docs_tree import DocsTree, write_whole
+from .readers import libreoffice
 from .cache import (KeyedEntries, RecordCache, file_sha256, sidecar_hash,
                     source_digest)
 from .render import build_report, home, report_page
@@ -146,12 +148,15 @@ def parse_reports(reports_dir: Path, rels: list[Path], cache: RecordCache | None
     outcomes = [Outcome(rel.as_posix()) for rel in rels]
     keys: list[str | None] = [None] * len(rels)
     if cache is not None:
+        # which LibreOffice converts a .doc: looked up at the first .doc, then the same
+        soffice_identity = functools.cache(libreoffice.converter_identity)
         for i, rel in enumerate(rels):
             try:
                 path = reports_dir / rel
                 digest, head = readers.sha256_and_head(path)
+                converter = readers.converter_of(path, head, soffice_identity)
                 keys[i] = cache.key(digest, sidecar_hash(reports_dir / sidecar_of(rel)),
-                                    rel.as_posix(), readers.converter_of(path, head))
+                                    rel.as_posix(), converter)
             except OSError:
                 keys[i] = None
     # Files with no cache entry start parsing at once, in the background, while the

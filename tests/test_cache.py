@@ -220,6 +220,25 @@ def test_a_doc_is_read_again_when_libreoffice_is_installed_or_changes(tmp_path, 
     assert not parse(real_path).cached and counted == [doc.name]
 
 
+def test_libreoffice_is_looked_up_once_a_build_however_many_docs(tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    for name in ("a.doc", "b.doc", "c.doc"):
+        (reports / "贵州省" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(GENERATED_DOC, reports / "贵州省" / name)
+    calls = []
+    monkeypatch.setattr(libreoffice, "converter_identity", lambda: calls.append(1) or "lo-x")
+    monkeypatch.setattr(build, "parse_all", lambda paths, *args, **kwargs:
+                        [{"error": {"code": "needs_libreoffice", "reason": "-"}}] * len(paths))
+    cache = RecordCache(tmp_path / "cache")
+    build.parse_reports(reports, _rels(reports), cache, 2)
+    assert len(calls) == 1
+    # ...and each .doc's entry is under the key of that identity
+    rel = _rels(reports)[0]
+    key = cache.key(file_sha256(reports / rel), "no-sidecar", rel.as_posix(), "lo-x")
+    assert cache.get(key) == {"error": {"code": "needs_libreoffice", "reason": "-"},
+                              "parser_version": cache.parser_version}
+
+
 def test_converter_identity_follows_the_libreoffice_install(tmp_path, monkeypatch):
     program = tmp_path / "lib" / "libreoffice" / "program"
     program.mkdir(parents=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Callable
 
 from ..document import Document
 from ..errors import ReadError
@@ -65,20 +66,23 @@ def sniff_format(path: str | Path, head: bytes | None = None) -> str:
     return ext
 
 
-def converter_of(path: str | Path, head: bytes | None = None) -> str:
+def converter_of(path: str | Path, head: bytes | None = None,
+                 identity: Callable[[], str] | None = None) -> str:
     """The program outside Python that reading this file runs, by its identity
     (``libreoffice.converter_identity``); "" for the formats read in Python alone (and
     for a file that cannot be opened: reading it fails the same way everywhere).
-    ``head``: the file's first bytes when the caller has read them already."""
+    ``head``: the file's first bytes when the caller has read them already; ``identity``:
+    what gives LibreOffice's identity, for a caller asking about many files at once (a
+    memo of it: the answer is the same for every .doc of a build)."""
     try:
         fmt = sniff_format(path, head)
     except (OSError, ReadError):
         return ""
     if fmt != "doc":
         return ""
-    from .libreoffice import converter_identity
+    from . import libreoffice
 
-    return converter_identity()
+    return (identity or libreoffice.converter_identity)()
 
 
 def read(path: str | Path) -> Document:
