@@ -6,6 +6,7 @@ import argparse
 import gc
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -353,6 +354,44 @@ def test_an_unused_early_worker_is_shut_down_before_the_build_returns(tmp_path):
     managers = [t for t in threading.enumerate()
                 if isinstance(t, build_mod.cf.process._ExecutorManagerThread) and t.is_alive()]
     assert managers == []
+
+
+def test_parsing_uses_every_core(tmp_path, monkeypatch):
+    # Issue 5: the build parses in a pool of one process per core (fewer only when there
+    # are fewer files), and every file of the build goes through it
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for i in range(5):
+        (reports / f"r{i}.txt").write_text(f"r{i}")
+    monkeypatch.setattr(pipeline, "parse_file", lambda path, sidecar=None: _fake_record(path))
+    monkeypatch.setattr(build_mod.metadata, "load_sidecar", lambda path: None)
+    pools = []
+    real_pool = build_mod.cf.ProcessPoolExecutor
+
+    def pool(*args, **kwargs):
+        pools.append(kwargs.get("max_workers"))
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod.cf, "ProcessPoolExecutor", pool)
+    seen = {}
+    real_parse = build_mod.parse_reports
+
+    def parse_reports(reports_dir, rels, cache, workers, **kwargs):
+        seen["workers"] = workers
+        outcomes = real_parse(reports_dir, rels, cache, workers, **kwargs)
+        raise SystemExit(outcomes)      # the rest of the build is not this test's
+
+    monkeypatch.setattr(build_mod, "parse_reports", parse_reports)
+    from build_tools.cli import make_parser
+
+    args = make_parser().parse_args(["build", "--reports", str(reports), "--site-dir",
+                                     str(tmp_path / "site"), "--work-dir", str(tmp_path / "work")])
+    with pytest.raises(SystemExit) as done:
+        build_mod.main(args)
+    cores = os.cpu_count() or 1
+    assert seen["workers"] == cores
+    assert pools == [min(cores, 5)]
+    assert sorted(o.record["meta"]["agency"] for o in done.value.code) == [f"r{i}" for i in range(5)]
 
 
 def test_a_worker_started_early_that_fails_does_not_lose_the_report(tmp_path, monkeypatch):

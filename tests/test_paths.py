@@ -234,3 +234,18 @@ def test_every_report_is_listed_on_its_region_page(built):
         if p["slug"].rsplit("/", 1)[-1] not in unquote(html.unescape(text)):
             missing.append(p["file"])
     assert missing == []
+
+
+def test_no_report_is_in_the_navigation(built):
+    # Issue 5: a nav listing every report repeats on every page (325 MB for 1,000); the
+    # reports are reached through the region and year index pages instead.
+    report = json.loads((built["site"] / "build-report.json").read_text(encoding="utf-8"))
+    assert len(report["published"]) > 5
+    for p in report["published"][:3] + [{"slug": ""}]:
+        page = built["site"] / p["slug"] / "index.html"
+        text = page.read_text(encoding="utf-8")
+        navs = re.findall(r'<nav class="md-(?:tabs|nav md-nav--primary)".*?</nav>', text, re.S)
+        assert navs, page
+        hrefs = [unquote(h) for nav in navs for h in re.findall(r'href="([^"]*)"', nav)]
+        assert hrefs and not [h for h in hrefs if "/r/" in f"/{h.lstrip('./')}"], page
+        assert any("regions/" in h for h in hrefs) and any("years/" in h for h in hrefs)
