@@ -94,11 +94,18 @@ def _library_version(name: str) -> str:
         return "absent"
 
 
+def library_versions(names: tuple[str, ...]) -> str:
+    """``name==version`` of each distribution, a line each ("absent" if not installed):
+    what a derived-output cache adds to its key for the libraries that output is made
+    with."""
+    return "\n".join(f"{name}=={_library_version(name)}" for name in names)
+
+
 @functools.cache
 def parser_fingerprint() -> str:
     """``PARSER_VERSION`` + a digest of ``PARSER_SOURCES`` and ``PARSER_LIBRARIES``'
     versions: the parser version a record cache is keyed on."""
-    libraries = "\n".join(f"{name}=={_library_version(name)}" for name in PARSER_LIBRARIES)
+    libraries = library_versions(PARSER_LIBRARIES)
     digest = hashlib.sha256((source_digest(PARSER_SOURCES) + "\n" + libraries).encode())
     return f"{PARSER_VERSION}+{digest.hexdigest()[:16]}"
 

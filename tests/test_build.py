@@ -501,3 +501,35 @@ def test_no_record_is_held_while_pagefind_indexes(tmp_path, monkeypatch):
     assert seen["published"] >= len(SEEDS)
     assert seen["records"] == before
     assert (tmp_path / "site" / "index.html").is_file()     # the site was written first
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_theme_templates_stay_compiled_between_builds(site, tmp_path, monkeypatch):
+    import jinja2
+
+    docs = site.parent / "work" / "docs"
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def spy(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return real(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", spy)
+    templates = tmp_path / "templates"
+    build_mod.run_mkdocs(docs, tmp_path / "first", 0, templates=templates)
+    assert "main.html" in compiled and len([n for n in compiled if n]) > 10
+    assert any(templates.iterdir())
+
+    compiled.clear()
+    build_mod.run_mkdocs(docs, tmp_path / "second", 0, templates=templates)
+    assert [n for n in compiled if n] == []           # every theme template from the cache
+
+    build_mod.run_mkdocs(docs, tmp_path / "plain", 0)  # no cache: compiled as MkDocs does
+    assert "main.html" in compiled
+    assert _files(tmp_path / "second") == _files(tmp_path / "plain")

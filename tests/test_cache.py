@@ -445,10 +445,10 @@ def test_the_published_address_comes_from_site_url_and_a_new_one_rebuilds_every_
     assert build.site_fingerprint() != fingerprint
 
 
-# Runs in a fresh interpreter: parses the files named on the command line as a parse
-# worker does and prints what of build_tools the parse opened (modules and domain tables)
-# and which distributions it imported.
-_PARSE_AUDIT = r"""
+# Run in a fresh interpreter: the audit records what of build_tools the code after it
+# opens (modules and domain tables) and which distributions it imports; the script ends
+# by printing both with what it made.
+_AUDIT = r"""
 import importlib.metadata, json, sys
 from pathlib import Path
 
@@ -467,24 +467,49 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 before = set(sys.modules)
-from build_tools import parse_worker
-results = [parse_worker.parse_task(path) for path in sys.argv[2:]]
+"""
+
+_AUDIT_REPORT = r"""
 owners = importlib.metadata.packages_distributions()
 imported = {name.split(".")[0] for name in set(sys.modules) - before}
 print(json.dumps({
     "opened": sorted(opened),
     "libraries": sorted({d for name in imported for d in owners.get(name, [])}),
-    "parsed": [sorted(result) for result in results],
+    "made": made,
 }))
 """
+
+# Parses the files named on the command line as a parse worker does.
+_PARSE_AUDIT = _AUDIT + r"""
+from build_tools import parse_worker
+made = [sorted(parse_worker.parse_task(path)) for path in sys.argv[2:]]
+""" + _AUDIT_REPORT
+
+# Renders the (record, file name) pairs of the JSON file named on the command line as a
+# build's render workers do.
+_RENDER_AUDIT = r"""
+import json as _json
+from pathlib import Path as _Path
+items = _json.loads(_Path(__import__("sys").argv[2]).read_text(encoding="utf-8"))
+""" + _AUDIT + r"""
+from build_tools.render import report_page
+made = [report_page.render_report(record, rel).md_path for record, rel in items]
+""" + _AUDIT_REPORT
+
+
+def _audit(script: str, *args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", script, str(REPO / "build_tools"), *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 GENERATED = REPO / "tests" / "fixtures" / "generated"
 EVERY_FORMAT = ["hongze_2021.txt", "hongze_2021.html", "hongze_2021_gbk.html", "hongze_2021.docx",
                 "hongze_2021.pdf", "tongren_2020.doc", "broken/encrypted.pdf"]
 
 
-def _covered(rel: str) -> bool:
-    return any(rel == name or rel.startswith(name + "/") for name in PARSER_SOURCES)
+def _covered(rel: str, names: tuple[str, ...] = PARSER_SOURCES) -> bool:
+    return any(rel == name or rel.startswith(name + "/") for name in names)
 
 
 @pytest.mark.slow
@@ -492,14 +517,9 @@ def test_the_parser_fingerprint_covers_everything_a_parse_reads():
     # The record cache trusts parser_fingerprint to change whenever a parse could: a
     # module or domain table the parse reads but the fingerprint leaves out would let an
     # edited parser serve records of the old one.
-    proc = subprocess.run(
-        [sys.executable, "-c", _PARSE_AUDIT, str(REPO / "build_tools"),
-         *(str(GENERATED / name) for name in EVERY_FORMAT)],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    seen = _audit(_PARSE_AUDIT, *(str(GENERATED / name) for name in EVERY_FORMAT))
     # every reader ran: six records and one unreadable file
-    assert seen["parsed"] == [["record"]] * 6 + [["error"]]
+    assert seen["made"] == [["record"]] * 6 + [["error"]]
     assert {"readers/pdf.py", "readers/word.py", "readers/html.py", "domain/rules.yml",
             "domain/t3_rows.csv"} <= set(seen["opened"])
     assert [rel for rel in seen["opened"] if not _covered(rel)] == []
@@ -536,3 +556,35 @@ def test_the_parser_fingerprint_changes_with_a_parser_source_or_library(monkeypa
         assert fingerprint() not in (base, edited)
     finally:
         cache_mod.parser_fingerprint.cache_clear()
+
+
+def test_the_render_digest_covers_everything_a_page_is_made_from(tmp_path):
+    # The render cache trusts generator_digest to change whenever a page could: a module,
+    # domain table or library the renderer uses but the digest leaves out would let a
+    # rebuild serve pages of the old code (a new pyecharts writes other chart options),
+    # and a clean build of the same reports would differ from it.
+    from build_tools import indexes
+    from tests.conftest import seed_record
+
+    records = [json.loads(json.dumps(seed_record(n))) for n in ("000", "001", "002", "003", "004")]
+    indexes.enrich(records)   # as a build renders them: with their cross-year context
+    items = tmp_path / "items.json"
+    items.write_text(json.dumps([[r, f"{i}.txt"] for i, r in enumerate(records)],
+                                ensure_ascii=False, default=str), encoding="utf-8")
+    seen = _audit(_RENDER_AUDIT, str(items))
+    assert len(seen["made"]) == 5
+    assert {"render/report_page.py", "render/charts.py", "domain/fields.csv"} <= set(seen["opened"])
+    assert [rel for rel in seen["opened"] if not _covered(rel, build.RENDER_SOURCES)] == []
+    assert "pyecharts" in seen["libraries"]
+    assert sorted(set(seen["libraries"]) - set(build.RENDER_LIBRARIES)) == []
+
+
+def test_the_render_digest_changes_with_a_renderer_library_only(monkeypatch):
+    base = build.generator_digest()
+    real_version = cache_mod._library_version
+    monkeypatch.setattr(cache_mod, "_library_version",
+                        lambda name: "0.0" if name == "pdfplumber" else real_version(name))
+    assert build.generator_digest() == base          # the parser's library: pages stay
+    monkeypatch.setattr(cache_mod, "_library_version",
+                        lambda name: "0.0" if name == "pyecharts" else real_version(name))
+    assert build.generator_digest() != base

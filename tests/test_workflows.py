@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from build_tools import build, cli
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github/workflows/site.yml"
 ACTIONLINT = Path(sys.executable).parent / "actionlint"
@@ -84,12 +86,19 @@ def test_caches_pip_downloads_and_parsed_records() -> None:
         pip = next(c for c in caches if c["with"]["path"] == "/tmp/pip-cache")
         assert "hashFiles('requirements.txt')" in pip["with"]["key"]
     assert workflow()["env"]["PIP_CACHE_DIR"] == "/tmp/pip-cache"
-    records = next(s for s in steps_of(workflow()["jobs"]["build"])
-                   if s.get("with", {}).get("path") == "build/cache")
-    # the entries carry their parser's fingerprint (tests/test_cache.py), so the latest
-    # run's cache is restored whatever code made it, and each run saves its own
-    assert records["with"]["key"] == "records-${{ github.run_id }}"
-    assert records["with"]["restore-keys"] == "records-"
+    derived = next(s for s in steps_of(workflow()["jobs"]["build"])
+                   if "build/cache" in str(s.get("with", {}).get("path", "")).split())
+    # the record, page and open-data caches of the build's work folder (build/), whose
+    # entries carry the fingerprint of the code that made them (tests/test_cache.py), so
+    # the latest run's caches are restored whatever code made them, and each run saves
+    # its own
+    work = cli.make_parser().parse_args(["build"]).work_dir
+    assert work == "build"
+    assert set(derived["with"]["path"].split()) == {
+        f"{work}/{build.RECORD_CACHE}", f"{work}/{build.RENDER_CACHE}",
+        f"{work}/{build.OPENDATA_CACHE}"}
+    assert derived["with"]["key"] == "build-caches-${{ github.run_id }}"
+    assert derived["with"]["restore-keys"] == "build-caches-"
 
 
 def test_deploys_to_pages_from_main_only_one_at_a_time() -> None:
