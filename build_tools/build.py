@@ -244,23 +244,28 @@ def _tree(root: Path) -> dict[str, Path]:
     return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
 
 
+# Every distribution a MkDocs build of the site imports (Jinja2 writes each page's
+# markup, pathspec picks the files), pymdown-extensions for the day mkdocs.yml names one,
+# and Pagefind, which indexes the pages.  tests/test_cache.py builds the seeds with MkDocs
+# in a fresh interpreter and fails if it imports a distribution not listed here.
+SITE_LIBRARIES = (
+    "Jinja2", "Markdown", "MarkupSafe", "PyYAML", "Pygments", "babel", "click", "colorama",
+    "mergedeep", "mkdocs", "mkdocs-material", "pagefind", "pathspec", "pymdown-extensions",
+    "pyyaml_env_tag", "typing_extensions",
+)
+
+
 def site_fingerprint() -> str:
     """What shapes every page besides its own Markdown: the configuration, the theme
-    overrides and the versions of MkDocs, Material and Pagefind.  When it changes, every
-    page must be rebuilt."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    overrides and the versions of ``SITE_LIBRARIES``.  When it changes, every page must
+    be rebuilt."""
     h = hashlib.sha256()
     h.update(CONFIG_FILE.read_bytes())
     # mkdocs.yml reads the published address from the environment; every page links it.
     h.update(f"{SITE_URL_ENV}={os.environ.get(SITE_URL_ENV, '')}\n".encode())
     for rel, path in sorted(_tree(THEME_OVERRIDES).items()):
         h.update(rel.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pagefind"):
-        try:
-            h.update(f"{dist}={version(dist)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{dist}=none\n".encode())
+    h.update(library_versions(SITE_LIBRARIES).encode("utf-8"))
     return h.hexdigest()
 
 

@@ -497,6 +497,16 @@ made = [report_page.render_report(record, rel).md_path for record, rel in items]
 """ + _AUDIT_REPORT
 
 
+# Builds the docs folder named on the command line with MkDocs, as run_mkdocs does.
+_SITE_AUDIT = _AUDIT + r"""
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+mkdocs_build(load_config(config_file="mkdocs.yml", docs_dir=sys.argv[2], site_dir=sys.argv[3],
+                         strict=True))
+made = sorted(p.name for p in Path(sys.argv[3]).iterdir())
+""" + _AUDIT_REPORT
+
+
 def _audit(script: str, *args: str) -> dict:
     proc = subprocess.run([sys.executable, "-c", script, str(REPO / "build_tools"), *args],
                           cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -588,3 +598,28 @@ def test_the_render_digest_changes_with_a_renderer_library_only(monkeypatch):
     monkeypatch.setattr(cache_mod, "_library_version",
                         lambda name: "0.0" if name == "pyecharts" else real_version(name))
     assert build.generator_digest() != base
+
+
+@pytest.mark.slow
+def test_the_site_fingerprint_covers_every_library_mkdocs_builds_with(tmp_path):
+    # A dirty build rebuilds only the pages whose Markdown changed, trusting
+    # site_fingerprint to change whenever every page could (a new Jinja2 writes other
+    # markup): a library MkDocs imports but the fingerprint leaves out would keep old
+    # pages next to new ones after an upgrade.
+    proc = run_build(REPORTS, tmp_path / "site", tmp_path / "work")
+    assert proc.returncode == 0, proc.stderr
+    seen = _audit(_SITE_AUDIT, str(tmp_path / "work" / "docs"), str(tmp_path / "again"))
+    assert {"index.html", "sitemap.xml", "r"} <= set(seen["made"])
+    assert {"mkdocs", "mkdocs-material", "Jinja2", "Markdown"} <= set(seen["libraries"])
+    assert sorted(set(seen["libraries"]) - set(build.SITE_LIBRARIES)) == []
+
+
+def test_the_site_fingerprint_changes_with_a_site_library_only(monkeypatch):
+    base = build.site_fingerprint()
+    real_version = cache_mod._library_version
+    monkeypatch.setattr(cache_mod, "_library_version",
+                        lambda name: "0.0" if name == "pyecharts" else real_version(name))
+    assert build.site_fingerprint() == base          # the renderer's library: pages stay
+    monkeypatch.setattr(cache_mod, "_library_version",
+                        lambda name: "0.0" if name == "Jinja2" else real_version(name))
+    assert build.site_fingerprint() != base
