@@ -250,13 +250,16 @@ def _remove_added(reports: Path) -> None:
 
 
 def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool,
-        fmt: str = "mixed", reuse: bool = False) -> dict:
+        fmt: str = "mixed", reuse: bool = False, originals_url: str | None = None) -> dict:
     reports, site, work = out / "reports", out / "site", out / "work"
     specs, generate_s = generate(count, out, seed, fmt, reuse)
     fig: dict = {"reports": count, "cores": os.cpu_count(), "format": fmt,
                  "generate_s": round(generate_s, 1), "files_by_format": _formats(reports)}
+    extra = ("--originals-url", originals_url) if originals_url else ()
+    if originals_url:
+        fig["originals_url"] = originals_url   # the site carries no copy of the originals
 
-    wall, t, peak = _build(reports, site, work)   # fresh work folder: empty record cache
+    wall, t, peak = _build(reports, site, work, *extra)   # fresh work folder: empty record cache
     fig.update(full_s=round(wall, 1), parse_s=t["parse"], pages_s=t["pages"],
                site_s=t["site"], search_s=t["search"], full_mode=t["mode"],
                peak_memory_mb=peak.total_mb, peak_largest_process=peak.largest,
@@ -274,7 +277,7 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
     samples = []
     for source in ADDED_REPORTS:
         add_one(reports, source)
-        wall_inc, t_inc, _ = _build(reports, site, work)
+        wall_inc, t_inc, _ = _build(reports, site, work, *extra)
         samples.append({"s": round(wall_inc, 1), "share": round(wall_inc / wall, 3),
                         "parsed": t_inc["parsed"], "mode": t_inc["mode"],
                         "clean_reason": t_inc.get("clean_reason", ""),
@@ -325,6 +328,8 @@ def verdicts(f: dict) -> list[tuple[str, str, bool]]:
     if f["reports"] == 1000:
         parts = list((f.get("site_parts_mb") or {}).items())[:3]
         of_which = "; " + ", ".join(f"{label} {n} MB" for label, n in parts) if parts else ""
+        if f.get("originals_url"):
+            of_which += "; the originals linked at --originals-url, not in the site"
         out.append(("site under 60 MB", f"{f['site_mb']} MB{of_which}", f["site_mb"] < 60))
     shares = [s["share"] for s in f["add_one_samples"]]
     out.append(("adding one report under 15 % of the full build",
@@ -363,10 +368,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-search", action="store_true", help="no browser measurement")
     ap.add_argument("--skip-baseline", action="store_true", help="no bare MkDocs build")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument("--originals-url", metavar="URL",
+                    help="build with build --originals-url URL: the originals are linked "
+                         "there, not copied into the site")
     args = ap.parse_args(argv)
     out = args.out or Path(f"/tmp/archive-bench-{args.count}")
     fig = run(args.count, out.resolve(), args.seed, args.skip_search, args.skip_baseline,
-              args.format, args.reuse)
+              args.format, args.reuse, args.originals_url)
     text = json.dumps(fig, ensure_ascii=False, indent=1)
     print(text)
     if args.json:

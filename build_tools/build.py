@@ -46,13 +46,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 from . import feeds, indexes, metadata, opendata, parse_worker, readers, search, urls
 from .docs_tree import DocsTree, write_whole
 from .readers import libreoffice
 from .cache import (KeyedEntries, RecordCache, file_sha256, library_versions, sidecar_hash,
                     source_digest)
-from .render import build_report, home, report_page
+from .render import build_report, escape, home, report_page
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
@@ -379,11 +380,25 @@ def run_mkdocs(docs: Path, site_dir: Path, epoch: int, dirty: bool = False,
 
 
 # ---------------------------------------------------------------- publishing
-def _render_task(item: tuple[dict, str]) -> tuple[report_page.RenderedReport | None, str | None]:
+def originals_address(value: str) -> str | None:
+    """``--originals-url`` as the pages use it: an http(s) address with a host and a path
+    ending in "/" (added if missing), with no spaces, query or fragment (a file's path is
+    appended to it); None for anything else."""
+    value = value.strip()
+    if not value.endswith("/"):
+        value += "/"
+    parts = urlsplit(value)
+    if escape.url(value) is None or escape.clean(value) != value or parts.query or parts.fragment:
+        return None
+    return value
+
+
+def _render_task(item: tuple[dict, str], originals_url: str | None = None
+                 ) -> tuple[report_page.RenderedReport | None, str | None]:
     """Render one page. Never raises."""
     record, rel = item
     try:
-        return report_page.render_report(record, rel), None
+        return report_page.render_report(record, rel, originals_url), None
     except Exception as exc:  # noqa: BLE001 - one odd record must not stop the build
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -419,9 +434,10 @@ class RenderCache(KeyedEntries):
         super().__init__(directory)
         self.digest = digest
 
-    def key(self, record: dict, rel: str) -> str:
-        material = json.dumps([self.digest, rel, record], ensure_ascii=False, sort_keys=True,
-                              default=str)
+    def key(self, record: dict, rel: str, originals_url: str | None = None) -> str:
+        # where the page links its original file (render_report) is part of the page
+        parts = [self.digest, rel, record, *([originals_url] if originals_url else [])]
+        material = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> report_page.RenderedReport | None:
@@ -429,14 +445,15 @@ class RenderCache(KeyedEntries):
         try:
             data = json.loads(self.path(key).read_text(encoding="utf-8"))
             return report_page.RenderedReport(data["md_path"], data["markdown"],
-                                              dict(data["data_files"]))
+                                              dict(data["data_files"]), data["original_copy"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, page: report_page.RenderedReport) -> None:
         self.keep(key)
         write_whole(self.path(key), json.dumps(
-            {"md_path": page.md_path, "markdown": page.markdown, "data_files": page.data_files},
+            {"md_path": page.md_path, "markdown": page.markdown, "data_files": page.data_files,
+             "original_copy": page.original_copy},
             ensure_ascii=False).encode("utf-8"))
 
 
@@ -500,23 +517,27 @@ class PageManifest:
 RENDER_POOL_MIN = 64
 
 
-def _render_many(items: list[tuple[dict, str]], workers: int
+def _render_many(items: list[tuple[dict, str]], workers: int, originals_url: str | None = None
                  ) -> list[tuple[report_page.RenderedReport | None, str | None]]:
+    task = functools.partial(_render_task, originals_url=originals_url)
     if workers < 2 or len(items) < RENDER_POOL_MIN:
-        return [_render_task(item) for item in items]
+        return [task(item) for item in items]
     # Rendering is CPU-bound Python (pyecharts options, escaping every cell); chunks keep
     # the cost of sending records out and pages back small next to the work.
     with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_render_task, items, chunksize=max(1, len(items) // (workers * 8))))
+        return list(pool.map(task, items, chunksize=max(1, len(items) // (workers * 8))))
 
 
 def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None,
-               workers: int = 1, manifest: PageManifest | None = None
+               workers: int = 1, manifest: PageManifest | None = None,
+               originals_url: str | None = None
                ) -> list[tuple[report_page.RenderedReport | KeptPage | None, str | None]]:
     """``_render_task`` over every (record, rel), in order, through the render cache; pages
     not in the cache are rendered in ``workers`` processes.  With a ``manifest`` (and a
-    cache), a page the docs folder already holds comes back as a ``KeptPage``."""
-    keys = [cache.key(record, rel) if cache is not None else None for record, rel in items]
+    cache), a page the docs folder already holds comes back as a ``KeptPage``.
+    ``originals_url``: see ``report_page.render_report``."""
+    keys = [cache.key(record, rel, originals_url) if cache is not None else None
+            for record, rel in items]
     page_keys = [PageManifest.key(key, record) if manifest is not None and key else None
                  for (record, _), key in zip(items, keys)]
     out: list[tuple[report_page.RenderedReport | KeptPage | None, str | None]] = []
@@ -526,25 +547,27 @@ def render_all(items: list[tuple[dict, str]], cache: RenderCache | None = None,
             cache.keep(key)          # still this build's page: not pruned from the cache
         out.append((kept or (cache.get(key) if key else None), None))
     todo = [i for i, (page, _) in enumerate(out) if page is None]
-    for i, (page, error) in zip(todo, _render_many([items[i] for i in todo], workers)):
+    for i, (page, error) in zip(todo, _render_many([items[i] for i in todo], workers,
+                                                   originals_url)):
         if page is not None and keys[i]:
             cache.put(keys[i], page)
         out[i] = (page, error)
     for (record, rel), page_key, (page, _) in zip(items, page_keys, out):
         if page_key and page is not None:
-            manifest.record(rel, page_key, _page_files(page, record, rel))
+            manifest.record(rel, page_key, _page_files(page))
     return out
 
 
-def _page_files(page: report_page.RenderedReport | KeptPage, record: dict, rel: str
-                ) -> tuple[str, ...]:
+def _page_files(page: report_page.RenderedReport | KeptPage) -> tuple[str, ...]:
     if isinstance(page, KeptPage):
         return page.files
-    return (page.md_path, *sorted(page.data_files), report_page.download_path(record, rel))
+    copy = (page.original_copy,) if page.original_copy else ()
+    return (page.md_path, *sorted(page.data_files), *copy)
 
 
 def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
-                     workers: int = 1, manifest: PageManifest | None = None
+                     workers: int = 1, manifest: PageManifest | None = None,
+                     originals_url: str | None = None
                      ) -> list[tuple[Outcome, report_page.RenderedReport | KeptPage]]:
     """Enrich the publishable records (cross-year checks and context) and render their pages.
 
@@ -555,7 +578,8 @@ def render_published(outcomes: list[Outcome], cache: RenderCache | None = None,
     while True:
         published = [o for o in outcomes if o.record is not None and o.duplicate_of is None]
         indexes.enrich([o.record for o in published])
-        rendered = render_all([(o.record, o.rel) for o in published], cache, workers, manifest)
+        rendered = render_all([(o.record, o.rel) for o in published], cache, workers, manifest,
+                              originals_url)
         failed = [(o, error) for o, (page, error) in zip(published, rendered) if page is None]
         if not failed:
             return [(o, page) for o, (page, _) in zip(published, rendered)]
@@ -580,8 +604,8 @@ def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport | KeptPage]
         docs.write(page.md_path, page.markdown + search.terms_block(out.record))
         for rel, text in sorted(page.data_files.items()):
             docs.write(rel, text)
-        docs.write(report_page.download_path(out.record, out.rel),
-                   (reports_dir / out.rel).read_bytes())
+        if page.original_copy:
+            docs.write(page.original_copy, (reports_dir / out.rel).read_bytes())
     for rel, text in build_report.render_pages(summary):
         docs.write(rel, text)
     docs.write("build-report.json", build_report.render_json(summary))
@@ -604,12 +628,15 @@ class SiteWritten:
 
 
 def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work_dir: Path,
-            site_dir: Path, timings: dict | None = None) -> SiteWritten:
+            site_dir: Path, timings: dict | None = None,
+            originals_url: str | None = None) -> SiteWritten:
     """Pages, data and the site (MkDocs, feeds) from parse outcomes; the search index is
     the next step, ``index_search``, once the caller has let go of the records.
 
     ``timings`` (if given) receives the seconds spent generating pages and building the
-    site, and whether MkDocs ran clean.
+    site, and whether MkDocs ran clean.  ``originals_url``: where the reports folder is
+    published, if the original files are to be linked there instead of copied into the
+    site (``originals_address``).
     """
     timings = {} if timings is None else timings
     clock = time.perf_counter()
@@ -620,7 +647,7 @@ def publish(outcomes: list[Outcome], orphans: list[str], reports_dir: Path, work
     docs = work_dir / "docs"
     cache = RenderCache(work_dir / RENDER_CACHE, generator_digest())
     manifest = PageManifest(work_dir / PAGES_MANIFEST, docs)
-    pages = render_published(outcomes, cache, os.cpu_count() or 1, manifest)
+    pages = render_published(outcomes, cache, os.cpu_count() or 1, manifest, originals_url)
     cache.prune()
     records = [out.record for out, _ in pages]
     summary = build_report.summarize(outcomes, orphans)
@@ -696,6 +723,13 @@ def _build(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None) -> int
     if not reports_dir.is_dir():
         print(f"error: reports folder {reports_dir} does not exist", file=sys.stderr)
         return 2
+    originals_url = None
+    if getattr(args, "originals_url", None):
+        originals_url = originals_address(args.originals_url)
+        if originals_url is None:
+            print(f"error: --originals-url {args.originals_url!r} is not an http(s) address "
+                  "(such as https://example.org/archive/reports/)", file=sys.stderr)
+            return 2
     _check_output_dirs(work_dir, site_dir, reports_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
 
@@ -712,7 +746,8 @@ def _build(args: argparse.Namespace, warm: cf.ProcessPoolExecutor | None) -> int
     cached = sum(o.cached for o in outcomes)
     timings["parsed"] = len(outcomes) - cached
 
-    written = publish(outcomes, orphans, reports_dir, work_dir, site_dir, timings)
+    written = publish(outcomes, orphans, reports_dir, work_dir, site_dir, timings,
+                      originals_url)
     del outcomes             # the records are on the site: Pagefind gets their memory
     release_memory()
     try:

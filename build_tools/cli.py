@@ -64,6 +64,10 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="exit non-zero if any report file could not be read (for pull requests)")
     b.add_argument("--no-cache", action="store_true", help="parse every report again")
+    b.add_argument("--originals-url", metavar="URL",
+                   help="link each report's original file at URL + its path inside the "
+                        "reports folder instead of copying it into the site (for an archive "
+                        "too big for its host: where the reports folder is published)")
     b.add_argument("--timings", action="store_true",
                    help="also print the seconds spent per stage, as one JSON line (benchmarks)")
     b.set_defaults(func=cmd_build)

@@ -114,7 +114,8 @@ def warning(size: SiteSize, limit: int = PAGES_LIMIT_BYTES) -> str | None:
     state = "已超过上限" if share >= 1 else "接近上限"
     return (f"站点 {mb(size.total)}，是 GitHub Pages 发布上限 {limit_text(limit)} 的 {share:.0%}"
             f"（{state}），其中原始文件 {mb(originals)}。超过上限后部署可能失败或缺失文件，"
-            "需要换用容量更大的托管，或把原始文件放到另外的下载地址。")
+            "需要换用容量更大的托管，或把原始文件放到另外的下载地址"
+            "（仓库变量 ORIGINALS_URL，即构建选项 --originals-url，见 README）。")
 
 
 def annotation_text(message: str) -> str:

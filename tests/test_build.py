@@ -457,10 +457,10 @@ def test_a_record_the_renderer_cannot_handle_is_reported_not_fatal(monkeypatch):
     odd = build_mod.Outcome("odd.txt", _fake_record(Path("odd.txt")))
     real = build_mod.report_page.render_report
 
-    def render(record, name=None):
+    def render(record, name=None, originals_url=None):
         if name == "odd.txt":
             raise TypeError("unexpected cell type")
-        return real(record, name)
+        return real(record, name, originals_url)
 
     monkeypatch.setattr(build_mod.report_page, "render_report", render)
     pages = build_mod.render_published([good, odd])

@@ -365,7 +365,7 @@ def test_rendered_pages_are_reused_only_for_the_same_record_and_code(tmp_path, m
     calls = []
     real = build.report_page.render_report
     monkeypatch.setattr(build.report_page, "render_report",
-                        lambda r, name=None: calls.append(name) or real(r, name))
+                        lambda r, name=None, url=None: calls.append(name) or real(r, name, url))
     (again, _), = build.render_all([(record, rel)], cache)
     assert calls == [] and again == fresh                 # unchanged: not rendered again
 

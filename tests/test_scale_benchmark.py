@@ -58,3 +58,31 @@ def test_the_verdicts_judge_each_target_of_issue_5_by_the_figures():
     assert measured["site under 60 MB"] == "124.1 MB; 报告页面 39.7 MB, 原始文件 33.7 MB, 开放数据 27.1 MB"
     assert "first result within 1 s" not in {t for t, _, _ in verdicts(
         {k: v for k, v in _figures().items() if k != "queries"})}
+
+
+def test_a_site_without_its_originals_says_so_beside_its_size():
+    linked = {t: m for t, m, _ in verdicts(_figures(originals_url="https://o.example/r/"))}
+    copied = {t: m for t, m, _ in verdicts(_figures())}
+    assert "not in the site" in linked["site under 60 MB"]
+    assert "not in the site" not in copied["site under 60 MB"]
+
+
+def test_the_run_passes_the_originals_address_to_every_build(tmp_path, monkeypatch):
+    from benchmarks import scale
+
+    builds = []
+
+    def fake_build(reports, site, work, *extra):
+        builds.append(extra)
+        site.mkdir(parents=True, exist_ok=True)
+        (site / "pagefind").mkdir(exist_ok=True)
+        (site / "index.html").write_text("<html></html>", encoding="utf-8")
+        return 10.0, {"parse": 1, "pages": 1, "site": 1, "search": 1, "mode": "clean",
+                      "parsed": 1}, scale.MemoryPeak(1, 1, "python")
+
+    monkeypatch.setattr(scale, "_build", fake_build)
+    monkeypatch.setattr(scale, "generate", lambda *a: ([], 0.0))
+    fig = scale.run(3, tmp_path, 0, True, True, "txt", False, "https://o.example/r/")
+    assert builds and all(extra == ("--originals-url", "https://o.example/r/") for extra in builds)
+    assert len(builds) == 1 + len(scale.ADDED_REPORTS)
+    assert fig["originals_url"] == "https://o.example/r/"

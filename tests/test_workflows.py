@@ -145,6 +145,20 @@ def test_the_site_is_built_for_its_published_address_on_main() -> None:
         assert out.stdout.strip() == f"SITE_URL={expected}"
 
 
+def test_originals_are_linked_elsewhere_only_when_the_repository_says_where() -> None:
+    site = next(s for s in steps_of(workflow()["jobs"]["build"]) if s.get("id") == "build")
+    assert site["env"]["ORIGINALS_URL"] == "${{ vars.ORIGINALS_URL }}"
+    # the step's own lines, the build replaced by printing its arguments
+    probe = site["run"].replace("bash scripts/build_site.sh", "printf '<%s>'")
+    for originals, expected in (("", "<--site-dir><site>"),
+                                ("https://o.example/reports/",
+                                 "<--site-dir><site><--originals-url><https://o.example/reports/>")):
+        out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True,
+                             env={"PATH": os.environ["PATH"], "PAGES_URL": "", "STRICT": "",
+                                  "ORIGINALS_URL": originals})
+        assert out.stdout.strip() == expected
+
+
 def test_every_action_is_pinned_to_a_version() -> None:
     for job in workflow()["jobs"].values():
         for step in steps_of(job):

@@ -22,6 +22,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
+from urllib.parse import quote
 
 from .. import domain, headline, urls
 from .. import record as rec
@@ -55,9 +56,10 @@ def rule_label(rule: object, inert: Callable[[object], str] = escape.text) -> st
     return f"{inert(prefix + title)}（<code>{inert(rule)}</code>）"
 
 
-# Original files are offered for download from the site itself.  A format a browser might
-# execute or render as a page (HTML, SVG, XML, Markdown …) is served with ``.txt``
-# appended, so an untrusted original can never run script on the archive's origin.
+# Original files are offered for download from the site itself (unless the build is told
+# where the reports folder is published: ``originals_url``, another origin).  A format a
+# browser might execute or render as a page (HTML, SVG, XML, Markdown …) is served with
+# ``.txt`` appended, so an untrusted original can never run script on the archive's origin.
 SAFE_DOWNLOAD_SUFFIXES = {".pdf", ".doc", ".docx", ".txt"}
 
 
@@ -66,6 +68,9 @@ class RenderedReport:
     md_path: str                                  # docs-relative, e.g. r/2021/x-1a2b3c4d.md
     markdown: str
     data_files: dict[str, str] = field(default_factory=dict)   # docs-relative path -> text
+    # docs-relative path the page expects its original file copied to (``download_path``);
+    # None when the page links the original at another address (``originals_url``)
+    original_copy: str | None = None
 
 
 def download_path(record: dict, original_name: str) -> str:
@@ -77,6 +82,28 @@ def download_path(record: dict, original_name: str) -> str:
     if suffix not in SAFE_DOWNLOAD_SUFFIXES:
         name += ".txt"
     return f"files/{urls.report_slug(record)}/{name}"
+
+
+def original_url(originals_url: str, original_name: str) -> str:
+    """Address of an original file kept outside the site: ``originals_url`` (an http(s)
+    address ending in "/", where the reports folder is published) plus the file's path
+    inside the reports folder, percent-encoded."""
+    return originals_url + quote(original_name.replace("\\", "/"), safe="/")
+
+
+def _original_link(md_path: str, original_name: str, copy: str | None,
+                   originals_url: str | None) -> str:
+    """The 原始文件 link: to the copy published with the site, or, with ``originals_url``,
+    to the file where the reports folder is published (another site: no ``download``,
+    which browsers ignore across sites, and no referrer)."""
+    if copy is not None:
+        href = escape.attr(links.html_link(md_path, copy))
+        return f'<a href="{href}" download>{escape.html_text(PurePosixPath(copy).name)}</a>'
+    target = escape.url(original_url(originals_url or "", original_name))
+    name = escape.html_text(PurePosixPath(original_name.replace("\\", "/")).name)
+    if target is None:
+        return name
+    return f'<a href="{target}" rel="noopener noreferrer">{name}</a>'
 
 
 def report_title(record: dict) -> str:
@@ -167,7 +194,7 @@ def _checks_admonition(record: dict, md_path: str) -> list[str]:
                        " data-pagefind-ignore")
 
 
-def _meta_lines(record: dict, md_path: str, download: str | None) -> list[str]:
+def _meta_lines(record: dict, md_path: str, original: str | None) -> list[str]:
     meta = record["meta"]
     inert = escape.html_text
     items = [f"机关：{inert(meta.get('agency') or '未署名机关')}"]
@@ -186,10 +213,8 @@ def _meta_lines(record: dict, md_path: str, download: str | None) -> list[str]:
     template = meta.get("template")
     items.append(f"统计表格式：{inert(TEMPLATE_ZH.get(str(template), template or '未识别'))}")
     items.append(f"解析状态：{inert(RECORD_STATUS_ZH.get(record.get('status'), record.get('status')))}")
-    if download:
-        href = escape.attr(links.html_link(md_path, download))
-        name = inert(PurePosixPath(download).name)
-        items.append(f'原始文件：<a href="{href}" download>{name}</a>')
+    if original:
+        items.append(f"原始文件：{original}")
     record_json = escape.attr(links.html_link(md_path, urls.record_json_path(record)))
     items.append(f'结构化数据：<a href="{record_json}">本报告的记录（JSON）</a>')
     source_url = escape.url((meta.get("source") or {}).get("url"))
@@ -255,11 +280,18 @@ def is_outline(paragraph: str) -> bool:
     return all(part in paragraph for part in domain.load_yaml("sections.yml")["outline_parts"])
 
 
-def render_report(record: dict, original_name: str | None = None) -> RenderedReport:
-    """The Markdown page of one record and its chart data files."""
+def render_report(record: dict, original_name: str | None = None,
+                  originals_url: str | None = None) -> RenderedReport:
+    """The Markdown page of one record and its chart data files.
+
+    ``original_name`` is the report file's path inside the reports folder; the page links
+    a copy published with the site, or with ``originals_url`` the file at that address.
+    """
     slug = urls.report_slug(record)
     md_path = links.report_md(slug)
-    download = download_path(record, original_name) if original_name else None
+    copy = download_path(record, original_name) if original_name and not originals_url else None
+    original = (_original_link(md_path, original_name, copy, originals_url)
+                if original_name else None)
     marked = failing_cells(record)
     md: list[str] = [f"# {escape.text(report_title(record))}", ""]
 
@@ -268,7 +300,7 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
         md += _admonition("warning", escape.html_text(RECORD_STATUS_ZH.get(status, "解析不完整")),
                           ["<p>本页只列出能够读取的内容；请以原始文件为准。"])
     md += _checks_admonition(record, md_path)
-    md += _meta_lines(record, md_path, download)
+    md += _meta_lines(record, md_path, original)
     md += ["## 主要指标", ""] + _headline_lines(record)
     md += _context_lines(record, md_path)
 
@@ -323,4 +355,4 @@ def render_report(record: dict, original_name: str | None = None) -> RenderedRep
         md += [f"### {rec.SECTION_TITLES_ZH[key]}", ""]
         block = escape.paragraphs_html(sections.get(key), unindexed=is_outline)
         md += [block if block else "*（原文此部分为空或未能识别）*", ""]
-    return RenderedReport(md_path, "\n".join(md).rstrip() + "\n", data_files)
+    return RenderedReport(md_path, "\n".join(md).rstrip() + "\n", data_files, copy)
