@@ -42,6 +42,7 @@ EXPRESSIONS = {
     "${{ github.base_ref }}": BASE_BRANCH,
     "${{ github.event.before }}": "",
     "${{ steps.pages.outputs.base_url }}": "",   # configure-pages runs on main only
+    "${{ vars.ORIGINALS_URL }}": "",             # an unset repository variable is ""
 }
 CONDITIONS = {
     "always()": True,
