@@ -497,6 +497,19 @@ made = [report_page.render_report(record, rel).md_path for record, rel in items]
 """ + _AUDIT_REPORT
 
 
+# Makes the open-data parts of the records in the JSON file named on the command line,
+# one group, as opendata.files does for each group the parts cache misses.
+_PARTS_AUDIT = r"""
+import json as _json
+from pathlib import Path as _Path
+records = _json.loads(_Path(__import__("sys").argv[2]).read_text(encoding="utf-8"))
+""" + _AUDIT + r"""
+from build_tools import opendata
+parts = opendata.group_parts(records, [opendata._minified(r) for r in records])
+made = [parts.archive_rows.count("\r\n"), len(parts.cells_gz) > 0, len(parts.records_gz) > 0]
+""" + _AUDIT_REPORT
+
+
 # Builds the docs folder named on the command line with MkDocs, as run_mkdocs does.
 _SITE_AUDIT = _AUDIT + r"""
 from mkdocs.commands.build import build as mkdocs_build
@@ -598,6 +611,25 @@ def test_the_render_digest_changes_with_a_renderer_library_only(monkeypatch):
     monkeypatch.setattr(cache_mod, "_library_version",
                         lambda name: "0.0" if name == "pyecharts" else real_version(name))
     assert build.generator_digest() != base
+
+
+def test_the_open_data_digest_covers_everything_a_group_is_made_from(tmp_path):
+    # The open-data parts cache trusts parts_digest to change whenever a group's rows
+    # could: a module or domain table the parts are made from but PARTS_SOURCES leaves out
+    # would let a rebuild publish archive.csv rows of the old code next to new ones, and a
+    # clean build of the same reports would differ from it.  The parts are made with the
+    # standard library only, so no library version is part of the key.
+    from build_tools import opendata
+    from tests.conftest import seed_record
+
+    records = [json.loads(json.dumps(seed_record(n), default=str)) for n in ("000", "001", "002")]
+    items = tmp_path / "records.json"
+    items.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    seen = _audit(_PARTS_AUDIT, str(items))
+    assert seen["made"] == [3, True, True]
+    assert {"opendata.py", "headline.py", "domain/fields.csv"} <= set(seen["opened"])
+    assert [rel for rel in seen["opened"] if not _covered(rel, opendata.PARTS_SOURCES)] == []
+    assert seen["libraries"] == []
 
 
 @pytest.mark.slow
