@@ -165,6 +165,31 @@ def test_search_works_from_a_sub_path(probe):
 
 
 
+@pytest.mark.parametrize("prefix", ["", "gov-archive"])
+def test_search_works_from_an_address_with_a_doubled_slash(archive, probe, prefix):
+    # http://host//: the servers tolerate the doubled slash and serve the page, but a
+    # search root of "//" made Pagefind fetch its index from "//pagefind/…", a host named
+    # "pagefind", and nothing was ever found.  Under a sub-path (/gov-archive//) the root
+    # was never protocol-relative; it must keep working there too.
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.search_probe import launch, run_query, serve
+
+    with serve(archive, prefix) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            p = run_query(browser, url + "/", "乐都区", timeout_ms=15_000)
+        finally:
+            browser.close()
+    origin = url.split("/")[2]
+    base = f"/{prefix}/" if prefix else "/"
+    assert p.hrefs and all(urlsplit(h).netloc == origin for h in p.hrefs), p.hrefs
+    assert all(urlsplit(h).path.startswith(base) and "//" not in urlsplit(h).path
+               for h in p.hrefs), p.hrefs
+    assert _named(p.hrefs) == LEDU
+
+
 RESULT_LINK = ".md-search-result__item a.md-search-result__link"
 
 

@@ -28,7 +28,13 @@
     if (config) {
       try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
     }
-    return new URL(base.replace(/\/?$/, "/"), document.baseURI);
+    var root = new URL(base.replace(/\/?$/, "/"), document.baseURI);
+    // A page opened as http://host//… (a doubled slash a server tolerates) would give a
+    // root path of "//", which Pagefind turns into protocol-relative addresses
+    // ("//pagefind/…", "//r/…" on a host named "pagefind" or "r"): its index and every
+    // result link would point off the site.
+    root.pathname = root.pathname.replace(/\/{2,}/g, "/");
+    return root;
   }
 
   /*
