@@ -12,19 +12,11 @@ from typing import Any, Iterable
 
 from . import headline, urls
 from .domain import load_yaml
-from .record import get_path
+from .record import get_path, year_of
 
 RULE_ID = "cross_year_carryover"
 CARRIED_OVER = "T3.carried_over.total"        # 二、上年结转 (this year)
 CARRIED_FORWARD = "T3.carried_forward.total"  # 四、结转下年度继续办理 (last year)
-
-
-def year_of(record: dict) -> int | None:
-    year = record["meta"].get("year")
-    try:
-        return int(year)
-    except (TypeError, ValueError):
-        return None
 
 
 def chains(records: Iterable[dict]) -> dict[str, list[dict]]:

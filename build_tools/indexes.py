@@ -37,9 +37,8 @@ from pyecharts.charts import Bar, Line
 
 from . import crossyear, domain, headline, opendata, search, urls
 from .urls import agencies_region_slug, page_dirs, year_region_slug
-from .crossyear import year_of
 from .docs_tree import write_if_changed
-from .record import T3_COLUMN_LABELS_ZH, fields
+from .record import T3_COLUMN_LABELS_ZH, fields, region_of, year_of
 from .render import charts
 from .render.html_table import Cell, Column, row_html, table_from_rows, table_html
 from .render.links import href
@@ -99,8 +98,9 @@ def agency_slug(record: dict) -> str:
     return _memo("agency", record, urls.agency_slug)
 
 
-def region_of(record: dict) -> tuple[str, ...]:
-    return tuple(p for p in (record["meta"].get("region") or []) if p)
+def report_order(record: dict) -> tuple:
+    """``urls.report_order``, once per record per run: every list sorts by it."""
+    return _memo("order", record, urls.report_order)
 
 
 def region_paths(records: Iterable[dict]) -> list[tuple[str, ...]]:
@@ -111,11 +111,6 @@ def region_paths(records: Iterable[dict]) -> list[tuple[str, ...]]:
         for i in range(1, len(reg) + 1):
             out.add(reg[:i])
     return sorted(out)
-
-
-def report_order(record: dict) -> tuple:
-    return (year_of(record) or 0, region_of(record), record["meta"].get("agency") or "",
-            report_slug(record))
 
 
 def cell_label(path: str) -> str:

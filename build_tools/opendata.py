@@ -235,12 +235,6 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def _sort_key(record: dict) -> tuple:
-    meta = record["meta"]
-    return (str(meta.get("year") or ""), "/".join(meta.get("region") or []),
-            meta.get("agency") or "", urls.report_slug(record))
-
-
 def archive_columns() -> list[tuple[str, str, str]]:
     figs = [(f.key, "number", f"{f.label_zh}：{f.description_zh}"
              + ("（0–1 之间的比例）" if f.kind == "rate" else "（件）")) for f in headline.FIGURES]
@@ -382,7 +376,7 @@ def files(records: list[dict], cache: PartsCache | None = None) -> list[tuple[st
     """Every open-data file as (path relative to the docs folder, text or gzip bytes),
     sorted by path.  With a ``cache``, the parts of record groups that did not change are
     reused (same bytes as without)."""
-    records = sorted(records, key=_sort_key)
+    records = sorted(records, key=urls.report_order)
     lines = [_minified(r) for r in records]
     archive: list[str] = []
     records_gz: list[bytes] = []

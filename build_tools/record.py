@@ -141,6 +141,20 @@ def new_record() -> dict:
     }
 
 
+def year_of(record: dict) -> int | None:
+    """The report year as a number (None when missing or not a number)."""
+    year = record["meta"].get("year")
+    try:
+        return int(year)
+    except (TypeError, ValueError):
+        return None
+
+
+def region_of(record: dict) -> tuple[str, ...]:
+    """The region path, province first, without empty parts."""
+    return tuple(p for p in (record["meta"].get("region") or []) if p)
+
+
 def get_path(record: dict, path: str) -> Any:
     """Value at a dotted path from the tables down, e.g. ``T3.new_received.total``.
 

@@ -12,6 +12,8 @@ import hashlib
 import re
 import unicodedata
 
+from .record import region_of, year_of
+
 _UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff_-]+")
 MAX_NAME_CHARS = 40
 # Device names Windows refuses as file names, whatever the extension: a clone of the site
@@ -39,6 +41,13 @@ def report_slug(record: dict) -> str:
     year = str(meta.get("year") or "unknown-year")
     sha = (meta.get("source") or {}).get("sha256") or short_hash(str(meta))
     return f"r/{safe_name(year)}/{safe_name(meta.get('agency'), 'unnamed-agency')}-{sha[:8]}"
+
+
+def report_order(record: dict) -> tuple:
+    """The archive's one published order: year, region, body, then page address.  Pages,
+    lists and the open-data files all follow it, so a report's row is where its page says."""
+    return (year_of(record) or 0, region_of(record), record["meta"].get("agency") or "",
+            report_slug(record))
 
 
 def agency_key(record: dict) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from build_tools import opendata, urls
+from build_tools import indexes, opendata, urls
 from build_tools.record import empty_t2, empty_t3, empty_t4, iter_cells, new_record, set_path
 
 
@@ -92,6 +92,23 @@ def test_archive_csv_one_row_per_report_with_every_cell(records):
     # a column for every cell of both templates: 2019-only cells exist, empty here
     assert ledu["T2.procurement.amount"] == ""
     assert "T3.other.no_correction.legal_service" in ledu
+
+
+def test_open_data_lists_reports_in_the_order_the_pages_list_them():
+    # regions whose "/"-joined text sorts otherwise than the path itself ("-" and " " sort
+    # before "/"), a blank region part and a missing year: the rows still follow the pages
+    recs = [_record("乙机关", 2021, ["青海省", "海东市"], "1"),
+            _record("甲机关", 2021, ["青海省-西宁"], "2"),
+            _record("丙机关", 2021, ["青海省", "", "乐都区"], "3"),
+            _record("丁机关", 2021, ["青海省 海北"], "4"),
+            _record("戊机关", 2020, ["青海省"], "5")]
+    recs[4]["meta"]["year"] = None
+    files = dict(opendata.files(recs))
+    rows = _csv(files["data/archive.csv"])
+    assert [r["report"] for r in rows] == [
+        urls.report_slug(r) + "/" for r in sorted(recs, key=indexes.report_order)]
+    lines = _gunzip_text(files[f"data/{opendata.RECORDS_FILE}"]).splitlines()
+    assert [json.loads(line)["meta"]["agency"] for line in lines] == [r["agency"] for r in rows]
 
 
 def test_archive_csv_keeps_line_breaks_inside_one_field_and_neutralizes_formulas(records):
