@@ -289,7 +289,7 @@ def _sound(reading: Reading) -> bool:
 
 
 @functools.cache
-def region_of(agency: str | None) -> tuple[str, ...]:
+def region_from_name(agency: str | None) -> tuple[str, ...]:
     """Province -> city -> county of the place the agency's name starts with.
 
     A department carries its parent government's region, which is the same place name.
@@ -352,7 +352,7 @@ def region_within(agency: str | None, context: tuple[str, ...]) -> tuple[str, ..
     if not agency or not context:
         return ()
     name = full_place_names(normalize(agency))
-    path = region_of("".join(context) + name)
+    path = region_from_name("".join(context) + name)
     return path if len(path) >= 2 and name.startswith(path[-1]) else ()
 
 
@@ -364,7 +364,7 @@ def infer(doc: Document, layout: Layout, record: dict) -> None:
     meta["title"] = find_title(layout)
     meta["agency"] = find_agency(layout)
     meta["agency_kind"] = agency_kind(meta["agency"])
-    meta["region"] = list(region_of(meta["agency"]))
+    meta["region"] = list(region_from_name(meta["agency"]))
     if not meta["region"]:
         context = region_from_text("\n".join(layout.sections.values()))
         if meta["agency"]:
@@ -455,7 +455,7 @@ def apply_sidecar(record: dict, sidecar: dict | None) -> None:
     if agency_changed:
         # Region and kind follow the agency unless the sidecar names them too.
         if "region" not in sidecar or not sidecar.get("region"):
-            region = list(region_of(meta["agency"]))
+            region = list(region_from_name(meta["agency"]))
             if region:
                 meta["region"] = region
                 prov["region"] = "sidecar"

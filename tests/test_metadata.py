@@ -7,7 +7,7 @@ import pytest
 from build_tools.document import Document
 from build_tools.errors import ReportError
 from build_tools.metadata import (agency_kind, apply_sidecar, load_sidecar, parse_date, pick_agency,
-                                  region_of)
+                                  region_from_name)
 from build_tools.pipeline import parse_document
 from build_tools.readers.text import text_to_rows
 from build_tools.record import new_record
@@ -38,58 +38,58 @@ def test_agency_kind_and_fullest_name():
 
 
 def test_region_through_gazetteer():
-    assert region_of("同仁市人民政府") == ("青海省", "黄南藏族自治州", "同仁市")
-    assert region_of("洪泽区人民政府") == ("江苏省", "淮安市", "洪泽区")
-    assert region_of("海东市人民政府") == ("青海省", "海东市")
-    assert region_of("海东市市直机关事务管理局") == ("青海省", "海东市")   # department: parent's region
-    assert region_of(None) == ()
+    assert region_from_name("同仁市人民政府") == ("青海省", "黄南藏族自治州", "同仁市")
+    assert region_from_name("洪泽区人民政府") == ("江苏省", "淮安市", "洪泽区")
+    assert region_from_name("海东市人民政府") == ("青海省", "海东市")
+    assert region_from_name("海东市市直机关事务管理局") == ("青海省", "海东市")   # department: parent's region
+    assert region_from_name(None) == ()
 
 
 def test_region_of_a_city_department_whose_name_is_one_dictionary_word():
     # The segmenter's dictionary holds 广州市公安局 / 北京市人民政府 / 云南省公安厅 as single
     # words, which hid the place name: the leading place name is asked on its own.
-    assert region_of("广州市公安局") == ("广东省", "广州市")
-    assert region_of("武汉市公安局") == ("湖北省", "武汉市")
-    assert region_of("深圳市公安局") == ("广东省", "深圳市")
-    assert region_of("北京市人民政府") == ("北京市",)
-    assert region_of("上海市人民政府办公厅") == ("上海市",)
-    assert region_of("大连市人民政府") == ("辽宁省", "大连市")
-    assert region_of("云南省公安厅") == ("云南省",)
-    assert region_of("内蒙古自治区人民政府") == ("内蒙古自治区",)
-    assert region_of("广东省广州市公安局") == ("广东省", "广州市")
-    assert region_of("上海市浦东新区公安局") == ("上海市", "浦东新区")
-    assert region_of("南京市公安局") == ("江苏省", "南京市")       # worked before: still does
+    assert region_from_name("广州市公安局") == ("广东省", "广州市")
+    assert region_from_name("武汉市公安局") == ("湖北省", "武汉市")
+    assert region_from_name("深圳市公安局") == ("广东省", "深圳市")
+    assert region_from_name("北京市人民政府") == ("北京市",)
+    assert region_from_name("上海市人民政府办公厅") == ("上海市",)
+    assert region_from_name("大连市人民政府") == ("辽宁省", "大连市")
+    assert region_from_name("云南省公安厅") == ("云南省",)
+    assert region_from_name("内蒙古自治区人民政府") == ("内蒙古自治区",)
+    assert region_from_name("广东省广州市公安局") == ("广东省", "广州市")
+    assert region_from_name("上海市浦东新区公安局") == ("上海市", "浦东新区")
+    assert region_from_name("南京市公安局") == ("江苏省", "南京市")       # worked before: still does
 
 
 def test_region_of_counties_whose_names_look_like_words():
-    assert region_of("荆州市公安县人民政府") == ("湖北省", "荆州市", "公安县")
-    assert region_of("公安县公安局") == ("湖北省", "荆州市", "公安县")
-    assert region_of("资源县人民政府") == ("广西壮族自治区", "桂林市", "资源县")
-    assert region_of("资源县自然资源局") == ("广西壮族自治区", "桂林市", "资源县")
-    assert region_of("阳泉市郊区人民政府") == ("山西省", "阳泉市", "郊区")
-    assert region_of("阳泉市城区财政局") == ("山西省", "阳泉市", "城区")
-    assert region_of("攀枝花市东区人民政府") == ("四川省", "攀枝花市", "东区")
-    assert region_of("济南市市中区人民政府") == ("山东省", "济南市", "市中区")
-    assert region_of("鄂温克族自治旗人民政府") == ("内蒙古自治区", "呼伦贝尔市", "鄂温克族自治旗")
-    assert region_of("兴安盟公安局") == ("内蒙古自治区", "兴安盟")
-    assert region_of("延边朝鲜族自治州财政局") == ("吉林省", "延边朝鲜族自治州")
+    assert region_from_name("荆州市公安县人民政府") == ("湖北省", "荆州市", "公安县")
+    assert region_from_name("公安县公安局") == ("湖北省", "荆州市", "公安县")
+    assert region_from_name("资源县人民政府") == ("广西壮族自治区", "桂林市", "资源县")
+    assert region_from_name("资源县自然资源局") == ("广西壮族自治区", "桂林市", "资源县")
+    assert region_from_name("阳泉市郊区人民政府") == ("山西省", "阳泉市", "郊区")
+    assert region_from_name("阳泉市城区财政局") == ("山西省", "阳泉市", "城区")
+    assert region_from_name("攀枝花市东区人民政府") == ("四川省", "攀枝花市", "东区")
+    assert region_from_name("济南市市中区人民政府") == ("山东省", "济南市", "市中区")
+    assert region_from_name("鄂温克族自治旗人民政府") == ("内蒙古自治区", "呼伦贝尔市", "鄂温克族自治旗")
+    assert region_from_name("兴安盟公安局") == ("内蒙古自治区", "兴安盟")
+    assert region_from_name("延边朝鲜族自治州财政局") == ("吉林省", "延边朝鲜族自治州")
 
 
 
 def test_region_of_short_forms_of_autonomous_divisions():
     # as agencies name themselves: the nationalities and 自治 left out
-    assert region_of("黄南州人民政府") == ("青海省", "黄南藏族自治州")
-    assert region_of("海西州财政局") == ("青海省", "海西蒙古族藏族自治州")
-    assert region_of("互助县教育局") == ("青海省", "海东市", "互助土族自治县")
-    assert region_of("海东市互助县教育局") == ("青海省", "海东市", "互助土族自治县")
-    assert region_of("大通县人民政府") == ("青海省", "西宁市", "大通回族土族自治县")
-    assert region_of("循化县人民政府") == ("青海省", "海东市", "循化撒拉族自治县")
-    assert region_of("恩施州教育局") == ("湖北省", "恩施土家族苗族自治州")
-    assert region_of("长阳县人民政府") == ("湖北省", "宜昌市", "长阳土家族自治县")
-    assert region_of("湘西州民政局") == ("湖南省", "湘西土家族苗族自治州")
-    assert region_of("凉山州人民政府") == ("四川省", "凉山彝族自治州")
+    assert region_from_name("黄南州人民政府") == ("青海省", "黄南藏族自治州")
+    assert region_from_name("海西州财政局") == ("青海省", "海西蒙古族藏族自治州")
+    assert region_from_name("互助县教育局") == ("青海省", "海东市", "互助土族自治县")
+    assert region_from_name("海东市互助县教育局") == ("青海省", "海东市", "互助土族自治县")
+    assert region_from_name("大通县人民政府") == ("青海省", "西宁市", "大通回族土族自治县")
+    assert region_from_name("循化县人民政府") == ("青海省", "海东市", "循化撒拉族自治县")
+    assert region_from_name("恩施州教育局") == ("湖北省", "恩施土家族苗族自治州")
+    assert region_from_name("长阳县人民政府") == ("湖北省", "宜昌市", "长阳土家族自治县")
+    assert region_from_name("湘西州民政局") == ("湖南省", "湘西土家族苗族自治州")
+    assert region_from_name("凉山州人民政府") == ("四川省", "凉山彝族自治州")
     # the full names still resolve as before
-    assert region_of("互助土族自治县教育局") == ("青海省", "海东市", "互助土族自治县")
+    assert region_from_name("互助土族自治县教育局") == ("青海省", "海东市", "互助土族自治县")
 
 
 def test_short_forms_are_expanded_only_where_they_name_one_place():
@@ -138,24 +138,24 @@ def test_region_from_text_reads_short_forms():
 
 def test_region_of_department_words_after_the_place():
     # 市场 / 城市 / 城区 in a department's name are not places of their own.
-    assert region_of("广州市市场监督管理局") == ("广东省", "广州市")
-    assert region_of("郑州市城市管理局") == ("河南省", "郑州市")
-    assert region_of("广州市城区管理办公室") == ("广东省", "广州市")   # 城区 is in 阳泉市, not 广州市
-    assert region_of("武汉市人力资源和社会保障局") == ("湖北省", "武汉市")
+    assert region_from_name("广州市市场监督管理局") == ("广东省", "广州市")
+    assert region_from_name("郑州市城市管理局") == ("河南省", "郑州市")
+    assert region_from_name("广州市城区管理办公室") == ("广东省", "广州市")   # 城区 is in 阳泉市, not 广州市
+    assert region_from_name("武汉市人力资源和社会保障局") == ("湖北省", "武汉市")
 
 
 def test_region_of_a_name_that_does_not_start_with_a_place():
-    assert region_of("国家税务总局广州市税务局") == ("广东省", "广州市")
-    assert region_of("某某局") == ()
+    assert region_from_name("国家税务总局广州市税务局") == ("广东省", "广州市")
+    assert region_from_name("某某局") == ()
     # 红旗 is only the short form of 红旗区 (新乡市); 红旗渠 is a canal, not that district.
-    assert region_of("红旗渠灌区管理局") == ()
+    assert region_from_name("红旗渠灌区管理局") == ()
 
 
 def test_region_of_an_ambiguous_county_is_unknown_not_partial():
     # 城中区 is a district of 西宁市 and of 柳州市; a bare ("城中区",) would pass for a
     # province and keep the filing path from giving the real region.
-    assert region_of("城中区交通运输局") == ()
-    assert region_of("鼓楼区人民政府") == ()          # 南京市, 福州市, 徐州市, 开封市
+    assert region_from_name("城中区交通运输局") == ()
+    assert region_from_name("鼓楼区人民政府") == ()          # 南京市, 福州市, 徐州市, 开封市
 
 
 def _report_naming_xining(agency: str) -> str:
