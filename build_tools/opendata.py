@@ -44,7 +44,7 @@ from urllib.parse import quote
 from . import headline, urls
 from .cache import KeyedEntries, source_digest
 from .docs_tree import write_whole
-from .record import T3_COLUMN_LABELS_ZH, T3_COLUMNS, fields
+from .record import T3_COLUMN_LABELS_ZH, T3_COLUMNS, fields, region_of
 from .render.escape import text as esc
 
 DATA_DIR = "data"
@@ -116,7 +116,7 @@ def _clean_number(v: Any) -> Any:
 def archive_row(record: dict, cells: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
     """One archive.csv row; ``cells`` is ``list(iter_cells(record))`` when already known."""
     meta = record["meta"]
-    region = [p for p in (meta.get("region") or []) if p]
+    region = region_of(record)
     source = meta.get("source") or {}
     row: dict[str, Any] = {
         "report": _page(record),
@@ -364,7 +364,7 @@ def _groups(records: list[dict]) -> list[tuple[str, str, list[int]]]:
     sharing report year and province."""
     out: list[tuple[str, str, list[int]]] = []
     for i, r in enumerate(records):
-        year, province = year_name(r), ((r["meta"].get("region") or [""])[0] or "")
+        year, province = year_name(r), (region_of(r) or ("",))[0]
         if out and out[-1][0] == year and out[-1][1] == province:
             out[-1][2].append(i)
         else:
