@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import docx_writer
 from .domain import load_yaml
 from .record import (T3_COLUMNS, T4_COLUMNS, T4_GROUPS, empty_t2, empty_t3, empty_t4,
                      fields_for, new_record, set_path, t3_row_keys)
@@ -892,23 +893,6 @@ def layout_blocks(spec: ReportSpec) -> list[Block]:
     return blocks
 
 
-def _grid(rows: tuple[tuple[LCell, ...], ...]) -> list[list[tuple[str, bool]]]:
-    """Rows on a full grid: (text, starts here) per position."""
-    taken: dict[tuple[int, int], tuple[str, bool]] = {}
-    width = 0
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken[(r + dr, c + dc)] = (cell.text, True) if (dr, dc) == (0, 0) else ("", False)
-            c += cell.colspan
-            width = max(width, c)
-    return [[taken.get((r, c), ("", False)) for c in range(width)] for r in range(len(rows))]
-
-
 def _path_for(spec: ReportSpec, ext: str) -> str:
     return "/".join(spec.region + [str(spec.year), f"{spec.agency}.{ext}"])
 
@@ -925,135 +909,10 @@ def _place(spec: ReportSpec, out: Path, ext: str, data: bytes) -> list[Path]:
 
 # ----------------------------------------------------------------------------- docx writer
 
-_CJK_FONT = "Noto Serif CJK SC"
-
-
 def docx_bytes(spec: ReportSpec) -> bytes:
-    """The report as a Word file: real merged cells, running head, ``- N -`` footer."""
-    import datetime as _dt
-    import io
-
-    import docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    d = docx.Document()
-    normal = d.styles["Normal"]
-    normal.font.name = _CJK_FONT
-    normal.font.size = Pt(12)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), _CJK_FONT)
-    sec = d.sections[0]
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    sec.left_margin = sec.right_margin = Cm(2.6)
-    sec.top_margin, sec.bottom_margin = Cm(3.0), Cm(2.6)
-    head = sec.header.paragraphs[0]
-    head.text = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    foot = sec.footer.paragraphs[0]
-    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    foot.add_run("- ")
-    run = foot.add_run()
-    for tag, attr in (("w:fldChar", "begin"), ("w:instrText", None), ("w:fldChar", "separate")):
-        el = OxmlElement(tag)
-        if attr:
-            el.set(qn("w:fldCharType"), attr)
-        else:
-            el.set(qn("xml:space"), "preserve")
-            el.text = "PAGE"
-        run._r.append(el)
-    t_el = OxmlElement("w:t")
-    t_el.text = "1"
-    run._r.append(t_el)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
-    foot.add_run(" -")
-
-    def para(text: str, *, center: bool = False, right: bool = False, bold: bool = False,
-             size: int = 12) -> None:
-        p = d.add_paragraph()
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif right:
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        else:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        r = p.add_run(text)
-        r.bold = bold
-        r.font.size = Pt(size)
-
-    for b in layout_blocks(spec):
-        if b.kind == "title":
-            para(b.text, center=True, bold=True, size=18)
-        elif b.kind == "heading":
-            para(b.text, bold=True)
-        elif b.kind == "para":
-            para(b.text)
-        elif b.kind == "sign":
-            para(b.text, right=True)
-        elif b.kind == "pagebreak":
-            d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        elif b.kind == "table":
-            full = _grid(b.rows)
-            t = d.add_table(rows=len(full), cols=len(full[0]))
-            if "unruled" not in spec.mess:
-                t.style = "Table Grid"
-            t.alignment = WD_TABLE_ALIGNMENT.CENTER
-            t.autofit = False
-            for gc, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), b.widths_cm):
-                gc.set(qn("w:w"), str(int(Cm(w).twips)))
-            for row in t.rows:
-                for c, cell in enumerate(row.cells):
-                    cell.width = Cm(b.widths_cm[c])
-            placed: set[tuple[int, int]] = set()
-            for r, row in enumerate(b.rows):
-                c = 0
-                for cell in row:
-                    while (r, c) in placed:
-                        c += 1
-                    top = t.cell(r, c)
-                    if cell.rowspan > 1 or cell.colspan > 1:
-                        top = top.merge(t.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                    for dr in range(cell.rowspan):
-                        for dc in range(cell.colspan):
-                            placed.add((r + dr, c + dc))
-                    lines = cell.text.split("\n")
-                    p = top.paragraphs[0]
-                    p.paragraph_format.first_line_indent = Pt(0)
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                    rr = p.add_run(lines[0])
-                    rr.font.size = Pt(9)
-                    for extra in lines[1:]:
-                        rr.add_break()
-                        rr = p.add_run(extra)
-                        rr.font.size = Pt(9)
-                    c += cell.colspan
-    fixed = _dt.datetime(2024, 1, 1)          # python-docx stamps the clock otherwise
-    d.core_properties.created = fixed
-    d.core_properties.modified = fixed
-    d.core_properties.author = "synth"
-    d.core_properties.last_modified_by = "synth"
-    buf = io.BytesIO()
-    d.save(buf)
-    return _stable_zip(buf.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Re-pack a zip with fixed member times, so equal content gives equal bytes."""
-    import io
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    """The report as a Word file (``build_tools.docx_writer``, the fixtures' writer too)."""
+    return docx_writer.docx_bytes(layout_blocks(spec), ruled="unruled" not in spec.mess,
+                                  running_head=f"{spec.agency}{spec.year}年政府信息公开工作年度报告")
 
 
 def write_docx(spec: ReportSpec, out: Path) -> list[Path]:
@@ -1107,8 +966,8 @@ def _html_table(b: Block, spec: ReportSpec) -> str:
         # A table pasted as text: one paragraph per row, cells apart by runs of spaces;
         # merged and blank cells leave nothing behind.
         lines = []
-        for row in _grid(b.rows):
-            texts = [t.replace("\n", "") for t, _ in row if t]
+        for row in docx_writer.text_grid(b.rows):
+            texts = [t.replace("\n", "") for t in row if t]
             lines.append('<p style="text-indent:0">' + "&nbsp;&nbsp;&nbsp;&nbsp;".join(
                 _html.escape(t) for t in texts) + "</p>")
         return "\n".join(lines)
@@ -1181,8 +1040,8 @@ def layout_text(spec: ReportSpec) -> str:
             out += [f"- {page_no} -", "", title]
             page_no += 1
         elif b.kind == "table":
-            for row in _grid(b.rows):
-                texts = [t.replace("\n", "") for t, _ in row]
+            for row in docx_writer.text_grid(b.rows):
+                texts = [t.replace("\n", "") for t in row]
                 if "unruled" in spec.mess:
                     out.append("  ".join(t for t in texts if t))
                 else:
