@@ -180,11 +180,12 @@ def index_site(site_dir: Path, pages_dir: Path | None = None) -> Path:
     its word index and each filter by a hash of the content, and neither compresses nor
     writes a named file that already exists (gzip at its best level and thousands of file
     creations are most of its time: on 1,000 reports 2.9 s from nothing, 2.2 s keeping
-    the fragments, 1.6 s keeping the index and filter chunks too).  So the previous
-    build's content-named files are kept (:func:`keep_hashed_files`), everything else in
-    the bundle is written again, and afterwards the files the new index does not name are
-    removed (:func:`prune_unreferenced`).  Whenever the result does not add up, the bundle
-    is made again from nothing.
+    the fragments, 1.6 s keeping the index and filter chunks too, when a page changed;
+    after a page was added no index chunk was the same, benchmarks/README.md run AI).  So
+    the previous build's content-named files are kept (:func:`keep_hashed_files`),
+    everything else in the bundle is written again, and afterwards the files the new index
+    does not name are removed (:func:`prune_unreferenced`).  Whenever the result does not
+    add up, the bundle is made again from nothing.
     """
     site_dir = Path(site_dir)
     bundle = site_dir / BUNDLE_DIR
