@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 from . import feeds, indexes, metadata, opendata, parse_worker, readers, search, urls
 from .docs_tree import DocsTree, write_whole
 from .readers import libreoffice
+from .record import region_of
 from .cache import (KeyedEntries, RecordCache, file_sha256, library_versions, sidecar_hash,
                     source_digest)
 from .render import build_report, escape, home, report_page
@@ -609,7 +610,7 @@ def write_docs(pages: list[tuple[Outcome, report_page.RenderedReport | KeptPage]
     for rel, text in build_report.render_pages(summary):
         docs.write(rel, text)
     docs.write("build-report.json", build_report.render_json(summary))
-    docs.write(search.WORDS_FILE, search.words_file(indexes.region_of(r) for r in records))
+    docs.write(search.WORDS_FILE, search.words_file(region_of(r) for r in records))
     docs.write("index.md", home.render_home(records, summary))
     docs.keep(indexes.write_indexes(records, docs.root, parts_cache))
     docs.copy_missing(DOCS_SOURCE)

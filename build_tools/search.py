@@ -36,6 +36,7 @@ from typing import Iterable, Sequence
 
 from . import metadata, search_pages
 from .domain import load_yaml
+from .record import region_of
 
 BUNDLE_DIR = "pagefind"
 FRAGMENT_DIR = "fragment"   # Pagefind's folder of one file per indexed page
@@ -71,9 +72,7 @@ def name_characters(names: Iterable[str]) -> str:
 
 def record_names(record: dict) -> list[str]:
     """A report's region, province first, and its agency."""
-    meta = record.get("meta") or {}
-    return region_names([str(p) for p in (meta.get("region") or []) if p]) + [
-        str(meta.get("agency") or "")]
+    return region_names(region_of(record)) + [str(record["meta"].get("agency") or "")]
 
 
 def region_names(region: Sequence[str]) -> list[str]:
@@ -115,7 +114,7 @@ def words_file(regions: Iterable[Sequence[str]] = ()) -> str:
     (:func:`name_characters`), so a run within a place name is asked character by
     character."""
     words = load_yaml("search_words.yml")["ubiquitous_words"]   # heaviest first, as listed
-    names = {str(p) for region in regions for p in region if p}
+    names = {p for region in regions for p in region if p}
     places = names | {form for name in names for form in reader_forms(name)}
     return json.dumps({"ubiquitous": list(words), "places": sorted(places)},
                       ensure_ascii=False) + "\n"
