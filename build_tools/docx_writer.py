@@ -183,9 +183,9 @@ def _table(d: Any, rows: Sequence[Sequence[LaidOutCell]], widths_cm: Sequence[fl
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    grid = text_grid(rows)
-    nrows, ncols = len(rows), len(grid[0]) if grid else 0
-    t = d.add_table(rows=nrows, cols=ncols)
+    placed = cell_positions(rows)
+    ncols = max((c + cell.colspan for _, c, cell in placed), default=0)
+    t = d.add_table(rows=len(rows), cols=ncols)
     if ruled:
         t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -198,24 +198,33 @@ def _table(d: Any, rows: Sequence[Sequence[LaidOutCell]], widths_cm: Sequence[fl
     for row in t.rows:
         for c, cell in enumerate(row.cells):
             cell.width = Cm(widths[c])
-    placed: set[tuple[int, int]] = set()
+    for r, c, cell in placed:
+        top = t.cell(r, c)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            top = top.merge(t.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+        p = top.paragraphs[0]
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(cell.text)           # python-docx writes "\n" as a line break
+        run.font.size = Pt(9)
+
+
+def cell_positions(rows: Sequence[Sequence[LaidOutCell]]
+                   ) -> list[tuple[int, int, LaidOutCell]]:
+    """Each cell of HTML-style rows (positions under a span omitted) with the grid row and
+    column of its top-left position."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
-            while (r, c) in placed:
+            while (r, c) in taken:
                 c += 1
-            top = t.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                top = top.merge(t.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    placed.add((r + dr, c + dc))
-            p = top.paragraphs[0]
-            p.paragraph_format.first_line_indent = Pt(0)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(cell.text)           # python-docx writes "\n" as a line break
-            run.font.size = Pt(9)
+            placed.append((r, c, cell))
+            taken.update((r + dr, c + dc) for dr in range(cell.rowspan)
+                         for dc in range(cell.colspan))
             c += cell.colspan
+    return placed
 
 
 def text_grid(rows: Sequence[Sequence[LaidOutCell]]) -> list[list[str]]:
@@ -224,16 +233,9 @@ def text_grid(rows: Sequence[Sequence[LaidOutCell]]) -> list[list[str]]:
     A merged cell's text sits in its first (top-left) position and the positions it spans
     are ``""``: the convention of the seeds and of the readers.
     """
-    taken: dict[tuple[int, int], str] = {}
-    width = 0
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken[(r + dr, c + dc)] = cell.text if (dr, dc) == (0, 0) else ""
-            c += cell.colspan
-            width = max(width, c)
-    return [[taken.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    placed = cell_positions(rows)
+    width = max((c + cell.colspan for _, c, cell in placed), default=0)
+    grid = [[""] * width for _ in rows]
+    for r, c, cell in placed:
+        grid[r][c] = cell.text
+    return grid

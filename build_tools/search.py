@@ -280,12 +280,13 @@ def referenced_names(bundle: Path) -> set[str] | None:
     """
     import cbor2   # here, not above: the page renderer imports this module for its words
 
+    languages = entry_languages(bundle)
+    if languages is None:
+        return None
+    names: set[str] = set()
     try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        hashes = [str(lang["hash"]) for lang in entry["languages"].values()]
-        names: set[str] = set()
-        for meta_hash in hashes:
-            data = gzip.decompress((bundle / f"pagefind.{meta_hash}.pf_meta").read_bytes())
+        for lang in languages.values():
+            data = gzip.decompress((bundle / f"pagefind.{lang['hash']}.pf_meta").read_bytes())
             if not data.startswith(PAGEFIND_MARKER):
                 return None
             _strings(cbor2.loads(data[len(PAGEFIND_MARKER):]), names)
@@ -315,7 +316,12 @@ def prune_unreferenced(bundle: Path) -> bool:
     the last index got none, so their old fragments are no longer named; the same goes
     for word-index chunks whose words moved."""
     names = referenced_names(bundle)
-    if names is None:
+    languages = entry_languages(bundle)
+    if names is None or languages is None:
+        return False
+    try:
+        page_count = sum(int(lang["page_count"]) for lang in languages.values())
+    except (KeyError, TypeError, ValueError):
         return False
     on_disk: set[str] = set()
     for folder in HASHED_DIRS:
@@ -327,28 +333,22 @@ def prune_unreferenced(bundle: Path) -> bool:
                 on_disk.add(stem)
             else:
                 path.unlink()
-    prefixes = tuple(f"{lang}_" for lang in _languages(bundle))
-    named_files = {n for n in names if prefixes and n.startswith(prefixes)}
+    prefixes = tuple(f"{lang}_" for lang in languages)
+    named_files = {n for n in names if n.startswith(prefixes)}
     fragments = sum(1 for _ in (bundle / FRAGMENT_DIR).iterdir()) \
         if (bundle / FRAGMENT_DIR).is_dir() else 0
-    return named_files <= on_disk and fragments == indexed_page_count(bundle)
+    return named_files <= on_disk and fragments == page_count
 
 
-def _languages(bundle: Path) -> list[str]:
+def entry_languages(bundle: Path) -> dict[str, dict] | None:
+    """The ``languages`` of the bundle's ``pagefind-entry.json`` (each language's meta hash
+    and page count), or None if it cannot be read."""
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return [str(lang) for lang in entry["languages"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []
-
-
-def indexed_page_count(bundle: Path) -> int:
-    """How many pages the bundle's index holds, from ``pagefind-entry.json``."""
-    try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return sum(int(lang["page_count"]) for lang in entry["languages"].values())
+        languages = entry["languages"]
     except (OSError, ValueError, KeyError, TypeError):
-        return -1
+        return None
+    return languages if isinstance(languages, dict) else None
 
 
 def main(argv: list[str] | None = None) -> int:
