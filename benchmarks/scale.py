@@ -281,9 +281,16 @@ def run(count: int, out: Path, seed: int, skip_search: bool, skip_baseline: bool
         samples.append({"s": round(wall_inc, 1), "share": round(wall_inc / wall, 3),
                         "parsed": t_inc["parsed"], "mode": t_inc["mode"],
                         "clean_reason": t_inc.get("clean_reason", ""),
+                        "search_indexed": t_inc.get("search_indexed"),
                         "stages": {k: t_inc[k] for k in ("parse", "pages", "site", "search")}})
     middle = sorted(samples, key=lambda x: x["s"])[len(samples) // 2]
     fig.update(add_one_s=middle["s"], add_one_share=middle["share"], add_one_samples=samples)
+    # what a commit that files no report costs (CI builds the site on every push)
+    wall_same, t_same, _ = _build(reports, site, work, *extra)
+    fig["unchanged_rebuild"] = {
+        "s": round(wall_same, 1), "parsed": t_same["parsed"],
+        "search_indexed": t_same.get("search_indexed"),
+        "stages": {k: t_same[k] for k in ("parse", "pages", "site", "search")}}
 
     if not skip_baseline:
         fig.update(bare_baseline(specs, out / "bare"))

@@ -679,8 +679,9 @@ def index_search(written: SiteWritten, work_dir: Path, site_dir: Path,
     build may add to it).  Raises ``search.SearchIndexError``."""
     timings = {} if timings is None else timings
     clock = time.perf_counter()
-    search.index_site(site_dir, work_dir / SEARCH_PAGES)
+    indexed = search.index_site(site_dir, work_dir / SEARCH_PAGES)
     timings["search"] = time.perf_counter() - clock
+    timings["search_indexed"] = indexed.pagefind_ran
     (work_dir / STATE_FILE).write_text(
         json.dumps({"fingerprint": written.fingerprint, "site_dir": str(site_dir)}) + "\n",
         encoding="utf-8")

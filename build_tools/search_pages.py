@@ -13,16 +13,20 @@ The bundle is byte for byte the one Pagefind writes from the site itself
 
 The folder lives in the build's work folder and is kept up to date page by page: a page
 whose size and modification time are those it was cut from last time is not read again,
-so a rebuild that changed a few pages rewrites a few search pages.
+so a rebuild that changed a few pages rewrites a few search pages.  The manifest keeps
+each search page's SHA-256 too, and their digest tells ``search.index_site`` whether
+Pagefind would read anything it did not read last time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 from .docs_tree import write_whole
 
@@ -82,10 +86,19 @@ def _signature(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def update(folder: Path, site_dir: Path, bundle_dir: str) -> tuple[Path, int]:
-    """Bring ``folder``'s search pages up to date with ``site_dir``; returns the folder
+class SearchPages(NamedTuple):
+    """What :func:`update` left for Pagefind to index."""
+
+    source: Path   # the folder to index: the search pages, or the site if none has a region
+    read: int      # how many site pages were read (the others were as last time)
+    digest: str | None   # of every search page's path and bytes; None when ``source`` is the site
+
+
+def update(folder: Path, site_dir: Path, bundle_dir: str) -> SearchPages:
+    """Bring ``folder``'s search pages up to date with ``site_dir``: returns the folder
     Pagefind should index (``site_dir`` itself if no page has an indexed region: Pagefind
-    then indexes every page whole) and how many pages were read.
+    then indexes every page whole), how many pages were read, and a digest of what
+    Pagefind will read, which stays the same exactly as long as the index would.
 
     The manifest is removed before anything changes and written once all is done, so an
     interrupted update leaves no manifest and the next one starts from an empty folder.
@@ -110,19 +123,25 @@ def update(folder: Path, site_dir: Path, bundle_dir: str) -> tuple[Path, int]:
         entry = done.get(rel)
         target = folder / rel
         if (isinstance(entry, dict) and entry.get("from") == _signature(stat)
-                and entry.get("indexed") == target.is_file()):
+                and entry.get("indexed") == target.is_file()
+                and (not entry["indexed"] or isinstance(entry.get("sha256"), str))):
             after[rel] = entry
             continue
         read += 1
         text = search_page((site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+        after[rel] = {"from": _signature(stat), "indexed": text is not None}
         if text is None:
             target.unlink(missing_ok=True)
         else:
-            write_whole(target, text.encode("utf-8"))
-        after[rel] = {"from": _signature(stat), "indexed": text is not None}
+            data = text.encode("utf-8")
+            write_whole(target, data)
+            after[rel]["sha256"] = hashlib.sha256(data).hexdigest()
     for rel in set(done) - set(pages):
         (folder / rel).unlink(missing_ok=True)
     manifest_path.write_text(json.dumps({"site": str(site_dir), "pages": after},
                                         sort_keys=True), encoding="utf-8")
-    source = folder if any(e["indexed"] for e in after.values()) else site_dir
-    return source, read
+    indexed = {rel: e["sha256"] for rel, e in sorted(after.items()) if e["indexed"]}
+    if not indexed:
+        return SearchPages(site_dir, read, None)
+    digest = hashlib.sha256(json.dumps(indexed, sort_keys=True).encode("utf-8")).hexdigest()
+    return SearchPages(folder, read, digest)

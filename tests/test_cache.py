@@ -324,7 +324,16 @@ def test_adding_a_report_rebuilds_incrementally_to_the_same_bytes(tmp_path):
     t = _timings(second.stdout)
     assert t["parsed"] == 1                   # only the added report was parsed
     assert t["mode"] == "dirty"               # MkDocs rebuilt only the changed pages
+    assert t["search_indexed"]                # a new page: Pagefind indexed the site again
     assert len(list((site / "r" / "2022").glob("海东市乐都区人民政府-*"))) == 1
+    added = _tree(site)
+
+    # nothing changed: nothing parsed, no page of the index changed, Pagefind not run
+    third = run_build(reports, site, work, "--timings")
+    assert third.returncode == 0, third.stdout + third.stderr
+    t = _timings(third.stdout)
+    assert (t["parsed"], t["mode"], t["search_indexed"]) == (0, "dirty", False)
+    assert _tree(site) == added
 
     clean_site = tmp_path / "clean-site"
     clean = run_build(reports, clean_site, tmp_path / "clean-work", "--timings")

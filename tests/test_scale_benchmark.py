@@ -84,5 +84,7 @@ def test_the_run_passes_the_originals_address_to_every_build(tmp_path, monkeypat
     monkeypatch.setattr(scale, "generate", lambda *a: ([], 0.0))
     fig = scale.run(3, tmp_path, 0, True, True, "txt", False, "https://o.example/r/")
     assert builds and all(extra == ("--originals-url", "https://o.example/r/") for extra in builds)
-    assert len(builds) == 1 + len(scale.ADDED_REPORTS)
+    # the full build, one per added report, and the rebuild with nothing changed
+    assert len(builds) == 1 + len(scale.ADDED_REPORTS) + 1
+    assert fig["unchanged_rebuild"]["s"] == 10.0
     assert fig["originals_url"] == "https://o.example/r/"

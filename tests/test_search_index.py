@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -262,24 +263,24 @@ def test_search_pages_are_read_again_only_for_pages_that_changed(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(MATERIAL_PAGE.format(title=rel, text=text) if text else
                         "<html><body>首页</body></html>", encoding="utf-8")
-    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 3)
+    assert search_pages.update(pages, site, search.BUNDLE_DIR)[:2] == (pages, 3)
     assert sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*.html")) == [
         "r/a/index.html", "r/b/index.html"]
-    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 0)
+    assert search_pages.update(pages, site, search.BUNDLE_DIR)[:2] == (pages, 0)
 
     (site / "r/a/index.html").write_text(MATERIAL_PAGE.format(title="a", text="丙"), encoding="utf-8")
     shutil.rmtree(site / "r/b")
-    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 1)
+    assert search_pages.update(pages, site, search.BUNDLE_DIR)[:2] == (pages, 1)
     assert "丙" in (pages / "r/a/index.html").read_text(encoding="utf-8")
     assert not (pages / "r/b/index.html").exists()
 
     # a search page deleted behind the manifest's back is made again
     (pages / "r/a/index.html").unlink()
-    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 1)
+    assert search_pages.update(pages, site, search.BUNDLE_DIR)[:2] == (pages, 1)
     # an interrupted update (no manifest) starts from an empty folder
     (pages / search_pages.MANIFEST).unlink()
     (pages / "stale.html").write_text("<html></html>", encoding="utf-8")
-    assert search_pages.update(pages, site, search.BUNDLE_DIR) == (pages, 2)
+    assert search_pages.update(pages, site, search.BUNDLE_DIR)[:2] == (pages, 2)
     assert not (pages / "stale.html").exists()
 
 
@@ -287,4 +288,142 @@ def test_a_site_without_indexed_regions_is_indexed_whole(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<html><body>首页</body></html>", encoding="utf-8")
-    assert search_pages.update(tmp_path / "pages", site, search.BUNDLE_DIR) == (site, 1)
+    assert search_pages.update(tmp_path / "pages", site, search.BUNDLE_DIR) == (site, 1, None)
+
+
+def test_the_digest_of_the_search_pages_follows_their_bytes_not_their_dates(tmp_path):
+    site, pages = tmp_path / "site", tmp_path / "pages"
+    path = site / "r/a/index.html"
+    path.parent.mkdir(parents=True)
+    path.write_text(MATERIAL_PAGE.format(title="a", text="甲"), encoding="utf-8")
+    first = search_pages.update(pages, site, search.BUNDLE_DIR).digest
+    # written again with the same bytes (MkDocs rewrote it): read again, same digest
+    path.write_text(MATERIAL_PAGE.format(title="a", text="甲"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = search_pages.update(pages, site, search.BUNDLE_DIR)
+    assert (again.read, again.digest) == (1, first)
+    path.write_text(MATERIAL_PAGE.format(title="a", text="乙"), encoding="utf-8")
+    assert search_pages.update(pages, site, search.BUNDLE_DIR).digest != first
+    # a manifest of an older build, without the digests, reads every page again
+    manifest = json.loads((pages / search_pages.MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["pages"].values():
+        entry.pop("sha256", None)
+    (pages / search_pages.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert search_pages.update(pages, site, search.BUNDLE_DIR).read == 1
+
+
+# ------------------------------------------------ an unchanged input: Pagefind not run
+
+@pytest.fixture
+def kept_index(tmp_path) -> tuple[Path, Path]:
+    """A site indexed once with its search pages kept in a folder, as the build does."""
+    site, pages = tmp_path / "site", tmp_path / "pages"
+    _write_material_site(site, PAGES)
+    search.index_site(site, pages)
+    return site, pages
+
+
+def _write_material_site(site: Path, pages: dict[str, tuple[str, str]]) -> None:
+    for rel, (title, text) in pages.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(MATERIAL_PAGE.format(title=title, text=text), encoding="utf-8")
+
+
+def _count_pagefind_runs(monkeypatch) -> list[Path]:
+    runs: list[Path] = []
+    real = search._run_pagefind
+
+    def counting(source, bundle, site_dir):
+        runs.append(source)
+        real(source, bundle, site_dir)
+    monkeypatch.setattr(search, "_run_pagefind", counting)
+    return runs
+
+
+def test_an_unchanged_site_is_not_indexed_again(kept_index, monkeypatch):
+    site, pages = kept_index
+    before = _bundle_files(site)
+    runs = _count_pagefind_runs(monkeypatch)
+    # MkDocs wrote a page again with the same bytes, and a page outside the index changed
+    _write_material_site(site, {"r/2021/a/index.html": PAGES["r/2021/a/index.html"]})
+    (site / "build-report").mkdir()
+    (site / "build-report/index.html").write_text("<html><body>构建报告</body></html>",
+                                                  encoding="utf-8")
+    search.index_site(site, pages)
+    assert runs == []
+    assert _bundle_files(site) == before
+
+
+def test_a_changed_page_is_indexed_again(kept_index, monkeypatch, tmp_path):
+    site, pages = kept_index
+    runs = _count_pagefind_runs(monkeypatch)
+    _write_material_site(site, {"r/2021/b/index.html": ("城东区人民政府", "不予公开三件。")})
+    search.index_site(site, pages)
+    assert len(runs) == 1
+    search.index_site(site, pages)
+    assert len(runs) == 1
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(search.BUNDLE_DIR))
+    search.index_site(fresh, tmp_path / "fresh-pages")
+    assert _bundle_files(site) == _bundle_files(fresh)
+
+
+@pytest.mark.parametrize("damage", ["script", "fragment", "stray", "whole"])
+def test_a_bundle_changed_since_it_was_indexed_is_indexed_again(kept_index, monkeypatch,
+                                                                damage):
+    site, pages = kept_index
+    bundle = site / search.BUNDLE_DIR
+    before = _bundle_files(site)
+    if damage == "script":
+        (bundle / "pagefind.js").write_text("// edited", encoding="utf-8")
+    elif damage == "fragment":
+        next((bundle / search.FRAGMENT_DIR).iterdir()).unlink()
+    elif damage == "stray":
+        (bundle / "pagefind-extra.js").write_text("// not Pagefind's", encoding="utf-8")
+    else:
+        shutil.rmtree(bundle)   # a clean site build
+    runs = _count_pagefind_runs(monkeypatch)
+    search.index_site(site, pages)
+    assert len(runs) >= 1
+    assert _bundle_files(site) == before
+
+
+def test_another_pagefind_command_or_version_indexes_again(kept_index, monkeypatch):
+    site, pages = kept_index
+    runs = _count_pagefind_runs(monkeypatch)
+    monkeypatch.setattr(search, "_version", lambda package: "0.0.0")
+    search.index_site(site, pages)
+    assert len(runs) == 1
+    search.index_site(site, pages)
+    assert len(runs) == 1
+    monkeypatch.setattr(search, "EXCLUDED_SELECTORS", (*search.EXCLUDED_SELECTORS, "aside"))
+    search.index_site(site, pages)
+    assert len(runs) == 2
+
+
+def test_an_index_stopped_midway_is_made_again_even_for_the_same_pages(kept_index,
+                                                                       monkeypatch):
+    site, pages = kept_index
+    before = _bundle_files(site)
+    changed = {"r/2021/b/index.html": ("城东区人民政府", "不予公开三件。")}
+    _write_material_site(site, changed)
+
+    def stopped(source, bundle, site_dir):
+        # Pagefind killed while writing: its own files are there, a fragment is cut short
+        for rel, data in before.items():
+            if "/" not in rel:
+                (bundle / rel).write_bytes(data)
+        fragment = next((bundle / search.FRAGMENT_DIR).iterdir())
+        fragment.write_bytes(fragment.read_bytes()[:10])
+        raise search.SearchIndexError("stopped")
+    monkeypatch.setattr(search, "_run_pagefind", stopped)
+    with pytest.raises(search.SearchIndexError):
+        search.index_site(site, pages)
+    monkeypatch.undo()
+    # the page is back as it was indexed, but the bundle is not the one indexed then
+    _write_material_site(site, {"r/2021/b/index.html": PAGES["r/2021/b/index.html"]})
+    runs = _count_pagefind_runs(monkeypatch)
+    search.index_site(site, pages)
+    assert len(runs) == 1
+    assert _bundle_files(site) == before
