@@ -24,7 +24,6 @@ import contextlib
 import functools
 import gzip
 import hashlib
-import importlib.metadata
 import json
 import re
 import shutil
@@ -231,20 +230,17 @@ def input_stamp(pages: search_pages.SearchPages, bundle: Path) -> str | None:
     """Everything Pagefind's output depends on: the pages it reads, its command line and
     its version; None when that cannot be told (the site indexed whole, see
     ``search_pages.update``), and then Pagefind always runs."""
+    # here, not above: the page renderer imports this module, and the cache's readers
+    # are no part of what a page is made from (build.RENDER_SOURCES)
+    from .cache import library_versions
+
     if pages.digest is None:
         return None
     h = hashlib.sha256()
     for part in (pages.digest, "\0".join(pagefind_command(pages.source, bundle)),
-                 *(f"{name}=={_version(name)}" for name in PAGEFIND_PACKAGES)):
+                 library_versions(PAGEFIND_PACKAGES)):
         h.update(part.encode("utf-8") + b"\n")
     return h.hexdigest()
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "absent"
 
 
 def top_files(bundle: Path) -> dict[str, str]:
@@ -255,22 +251,22 @@ def top_files(bundle: Path) -> dict[str, str]:
 
 
 def write_stamp(stamp_path: Path, wanted: str, bundle: Path) -> None:
-    stamp = {"input": wanted, "bundle": str(bundle), "files": top_files(bundle)}
+    stamp = {"input": wanted, "files": top_files(bundle)}
     stamp_path.write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def unchanged_bundle(bundle: Path, stamp_path: Path, wanted: str) -> bool:
     """Whether the bundle is the one Pagefind would write now: indexed last time from the
-    same input (``wanted``, :func:`input_stamp`), its own files as then, and every
-    content-named file its meta names on disk, one fragment per page.  The stamp is
-    written only once a bundle is whole and removed before Pagefind touches it, so a build
-    stopped mid-index leaves none."""
+    same input (``wanted``, :func:`input_stamp`, which holds the bundle's path), its own
+    files as then, and every content-named file its meta names on disk, one fragment per
+    page (:func:`prune_unreferenced`, which also removes a content-named file the meta does
+    not name, as after every index).  The stamp is written only once a bundle is whole and
+    removed before Pagefind touches it, so a build stopped mid-index leaves none."""
     try:
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if not isinstance(stamp, dict) or stamp.get("input") != wanted \
-            or stamp.get("bundle") != str(bundle) or not bundle.is_dir():
+    if not isinstance(stamp, dict) or stamp.get("input") != wanted or not bundle.is_dir():
         return False
     try:
         if stamp.get("files") != top_files(bundle):

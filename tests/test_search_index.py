@@ -34,11 +34,11 @@ PAGES = {
 }
 
 
-def _write_site(site: Path, pages: dict[str, tuple[str, str]]) -> None:
+def _write_site(site: Path, pages: dict[str, tuple[str, str]], template: str = PAGE) -> None:
     for rel, (title, text) in pages.items():
         path = site / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(PAGE.format(title=title, text=text), encoding="utf-8")
+        path.write_text(template.format(title=title, text=text), encoding="utf-8")
 
 
 def _bundle_files(site: Path) -> dict[str, bytes]:
@@ -324,10 +324,7 @@ def kept_index(tmp_path) -> tuple[Path, Path]:
 
 
 def _write_material_site(site: Path, pages: dict[str, tuple[str, str]]) -> None:
-    for rel, (title, text) in pages.items():
-        path = site / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(MATERIAL_PAGE.format(title=title, text=text), encoding="utf-8")
+    _write_site(site, pages, MATERIAL_PAGE)
 
 
 def _count_pagefind_runs(monkeypatch) -> list[Path]:
@@ -363,10 +360,7 @@ def test_a_changed_page_is_indexed_again(kept_index, monkeypatch, tmp_path):
     assert len(runs) == 1
     search.index_site(site, pages)
     assert len(runs) == 1
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(search.BUNDLE_DIR))
-    search.index_site(fresh, tmp_path / "fresh-pages")
-    assert _bundle_files(site) == _bundle_files(fresh)
+    assert _bundle_files(site) == _from_nothing(site, tmp_path)
 
 
 @pytest.mark.parametrize("damage", ["script", "fragment", "stray", "whole"])
@@ -392,7 +386,10 @@ def test_a_bundle_changed_since_it_was_indexed_is_indexed_again(kept_index, monk
 def test_another_pagefind_command_or_version_indexes_again(kept_index, monkeypatch):
     site, pages = kept_index
     runs = _count_pagefind_runs(monkeypatch)
-    monkeypatch.setattr(search, "_version", lambda package: "0.0.0")
+    from build_tools import cache
+    real_version = cache._library_version
+    monkeypatch.setattr(cache, "_library_version", lambda name: "0.0.0" if name in
+                        search.PAGEFIND_PACKAGES else real_version(name))
     search.index_site(site, pages)
     assert len(runs) == 1
     search.index_site(site, pages)
