@@ -11,6 +11,7 @@ row whose label was lost is placed by position between its neighbours.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -73,6 +74,10 @@ class Unit:
 
 # --------------------------------------------------------------------------- numbers
 
+# A report's tables print the same few strings (0, 1, 2, blanks) again and again, and
+# row matching asks about every cell several times: a parse is looked up, not redone.
+# Cells are frozen, so one Cell can be shared.
+@functools.lru_cache(maxsize=1 << 16)
 def parse_number(text: str) -> Cell | None:
     """A printed number -> Cell; None if ``text`` is not a number at all.
 

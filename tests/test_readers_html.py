@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from build_tools.readers import read
 from build_tools.readers.html import decode
@@ -157,3 +159,67 @@ def test_declared_charset_that_does_not_fit_the_bytes():
     wrong = f'<html><head><meta charset="utf-8"></head><body><p>{text}</p></body></html>'
     got, warnings = decode(wrong.encode("gbk"))
     assert text in got and warnings
+
+
+_TEXT = st.sampled_from(["", " ", "首页", "本年新收 12 件", "\u3000\xa0", "\n  相关链接\n", "a b"])
+
+
+def _html(depth: int = 0) -> st.SearchStrategy[str]:
+    # Nested lists, links (links inside links too), ruby annotations, comments and scripts:
+    # every kind of string get_text() reads or skips; <nav>, removed before links are measured.
+    leaf = st.one_of(_TEXT, _TEXT.map(lambda t: f"<!--{t}-->"), _TEXT.map(lambda t: f"<script>{t}</script>"),
+                     _TEXT.map(lambda t: f"<ruby>{t}<rt>{t}</rt></ruby>"))
+    if depth >= 4:
+        return leaf
+    tag = st.sampled_from(["div", "ul", "li", "a", "p", "section", "span", "table", "nav"])
+    node = st.tuples(tag, st.lists(_html(depth + 1), max_size=3)).map(
+        lambda tc: f"<{tc[0]}>{''.join(tc[1])}</{tc[0]}>")
+    return st.one_of(leaf, node)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_html(), min_size=1, max_size=4))
+def test_text_sizes_count_what_get_text_and_find_all_count(parts):
+    # The one-pass sizes must equal the per-element get_text() lengths they replace.
+    from bs4 import BeautifulSoup
+
+    from build_tools.readers.html import _text_len, text_sizes
+
+    soup = BeautifulSoup("<html><body>" + "".join(parts) + "</body></html>", "lxml")
+    sizes = text_sizes(soup)
+    for el in soup.find_all(["body", "div", "ul", "li", "a", "p", "section", "span", "table"]):
+        assert sizes[id(el)] == (_text_len(el), sum(_text_len(a) for a in el.find_all("a")))
+
+
+def _strip_chrome_by_find_all(soup) -> None:
+    """The link-list removal as first written, every element measured afresh when its
+    turn comes: what the one-pass sizes of _strip_chrome must keep doing."""
+    from build_tools.readers.html import _DROP_TAGS, _LINK_DENSITY, _text_len
+
+    for tag in soup.find_all(_DROP_TAGS):
+        if not getattr(tag, "decomposed", False) and not (
+                tag.name == "header" and tag.find_parent(["article", "main"])):
+            tag.decompose()
+    for el in list(soup.find_all(["div", "ul", "ol", "table", "section"])):
+        if getattr(el, "decomposed", False):
+            continue
+        total = _text_len(el)
+        if total and sum(_text_len(a) for a in el.find_all("a")) / total > _LINK_DENSITY \
+                and total < 400:
+            el.decompose()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_html(), min_size=1, max_size=4))
+# Only link text is left once the menu inside is gone: the list goes too.
+@example(["<div><a>相关链接</a><nav>本站导航栏目很多很长的文字</nav></div><p>正文</p>"])
+def test_strip_chrome_removes_what_measuring_each_element_afresh_removes(parts):
+    from bs4 import BeautifulSoup
+
+    from build_tools.readers.html import _strip_chrome
+
+    page = "<html><body><header>网站首页</header>" + "".join(parts) + "</body></html>"
+    ours, reference = BeautifulSoup(page, "lxml"), BeautifulSoup(page, "lxml")
+    _strip_chrome(ours)
+    _strip_chrome_by_find_all(reference)
+    assert str(ours) == str(reference)

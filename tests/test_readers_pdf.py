@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_tools.document import Row
 from build_tools.readers import read
@@ -209,3 +211,35 @@ def test_fake_bold_double_printed_characters_count_once(tmp_path):
     p.write_bytes(minimal_pdf(content))
     doc = read(p)
     assert [r.cells for r in doc.rows] == [("Total", "12", "7")]
+
+
+class _Chars:
+    """The two things ``dedupe_chars`` asks of a pdfplumber page: its characters, and the
+    page filtered by a test (pdfplumber's FilteredPage keeps the objects' order)."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+
+    def filter(self, test) -> "_Chars":
+        return _Chars([c for c in self.chars if test(c)])
+
+
+_coord = st.integers(min_value=0, max_value=40).map(lambda q: q * 0.45)   # steps below and above 1 pt
+_char = st.fixed_dictionaries({
+    "object_type": st.just("char"), "text": st.sampled_from("1l二"), "upright": st.booleans(),
+    "fontname": st.sampled_from(["F1", "F2"]), "size": st.sampled_from([10.5, 12.0]),
+    "x0": _coord, "doctop": _coord,
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_char, max_size=40))
+def test_dedupe_chars_keeps_what_pdfplumber_keeps_in_page_order(chars):
+    # Equal characters, chains of near ones (0, 0.9, 1.8 pt: one cluster), other fonts and
+    # sizes at the same spot: the same characters, the very same objects, in the same order.
+    from pdfplumber.utils import dedupe_chars as pdfplumber_dedupe
+
+    from build_tools.readers.pdf import dedupe_chars
+
+    expected = pdfplumber_dedupe(chars)
+    assert [id(c) for c in dedupe_chars(_Chars(chars)).chars] == [id(c) for c in expected]

@@ -108,12 +108,57 @@ def _collapse(text: str) -> str:
     return re.sub(r"[ \t\r\f\v]+", " ", "".join(out))
 
 
+_SPACE = re.compile(r"\s+")
+# Elements scanned as possible link lists (menus, breadcrumbs, "related articles").
+_LINK_LIST_TAGS = frozenset(("div", "ul", "ol", "table", "section"))
+
+
 def _text_len(el) -> int:
-    return len(re.sub(r"\s+", "", el.get_text()))
+    return len(_SPACE.sub("", el.get_text()))
+
+
+def _tags(root, names) -> list:
+    """Every tag under ``root`` named one of ``names``, in document order: what
+    ``root.find_all(names)`` finds, without going through bs4's general matching (names,
+    attributes, functions, patterns) for every element."""
+    from bs4 import Tag
+
+    return [t for t in root.descendants if isinstance(t, Tag) and t.name in names]
+
+
+def text_sizes(root) -> dict[int, tuple[int, int]]:
+    """For each tag under ``root`` (by ``id``): its text length, whitespace not counted,
+    and the part of it inside links, as ``_text_len(el)`` and ``sum(_text_len(a) for a in
+    el.find_all("a"))`` give them, counted in one pass from the leaves up instead of once
+    per ancestor.  Only the strings ``get_text()`` reads count (no comments, no ruby
+    annotations); that holds for tags that are not string containers (``script``, ``rt``…),
+    the only ones asked about."""
+    from bs4 import CData, NavigableString, Tag
+
+    counted = (NavigableString, CData)
+    sizes: dict[int, tuple[int, int]] = {}
+    # Children before parents without recursion: a scraped page may nest thousands deep.
+    order: list = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        order.append(el)
+        stack.extend(c for c in el.children if isinstance(c, Tag))
+    for el in reversed(order):
+        total = linked = 0
+        for c in el.children:
+            if isinstance(c, Tag):
+                t, inside = sizes[id(c)]
+                total += t
+                linked += inside + (t if c.name == "a" else 0)
+            elif type(c) in counted:
+                total += len(_SPACE.sub("", c))
+        sizes[id(el)] = (total, linked)
+    return sizes
 
 
 def _strip_chrome(soup) -> None:
-    for tag in soup.find_all(_DROP_TAGS):
+    for tag in _tags(soup, _DROP_TAGS):
         if getattr(tag, "decomposed", False):
             continue
         # An <article>'s own <header> holds its title, not the site's banner.
@@ -121,14 +166,16 @@ def _strip_chrome(soup) -> None:
             continue
         tag.decompose()
     # Link lists (sidebars, breadcrumbs, "related articles"): mostly link text.  Table
-    # cells are never removed alone, so a data table keeps its grid.
-    for el in list(soup.find_all(["div", "ul", "ol", "table", "section"])):
+    # cells are never removed alone, so a data table keeps its grid.  Elements are taken
+    # in document order, so none of an element's own descendants has been removed when
+    # its turn comes: the sizes counted before the first removal still hold for it.
+    sizes = text_sizes(soup)
+    for el in _tags(soup, _LINK_LIST_TAGS):
         if getattr(el, "decomposed", False):
             continue
-        total = _text_len(el)
+        total, linked = sizes[id(el)]
         if total == 0:
             continue
-        linked = sum(_text_len(a) for a in el.find_all("a"))
         if linked / total > _LINK_DENSITY and total < 400:
             el.decompose()
 
