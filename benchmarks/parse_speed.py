@@ -1,9 +1,13 @@
 """How fast reports are read and parsed, per format, on the committed fixtures.
 
     .venv/bin/python benchmarks/parse_speed.py [--repeat N]
+    .venv/bin/python benchmarks/parse_speed.py --reports /tmp/bench1k/reports --per 60
 
 Prints, for each format, the seconds per report for reading (file -> Document) and for the
-whole parse (file -> record).  Then, for the ~6-page PDF fixture, it compares our read and
+whole parse (file -> record, with its sidecar, as a build parses it).  With ``--reports``
+the files are the first ``--per`` of each format in that folder (an archive made by
+``scale.py``) instead of the fixtures, and the gazetteer is loaded first, as a parse
+worker loads it before its first report.  Then, for the ~6-page PDF fixture, it compares our read and
 parse time with what pdfplumber itself needs to open the file and extract its text and its
 tables once, measured in the same run (target: ours <= 2x that baseline).
 """
@@ -21,6 +25,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from build_tools import metadata  # noqa: E402
 from build_tools.pipeline import parse_file  # noqa: E402
 from build_tools.readers import read  # noqa: E402
 
@@ -49,27 +54,45 @@ def pdfplumber_baseline(path: Path) -> None:
             page.extract_tables()
 
 
+SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".doc")
+
+
 def fixtures() -> list[Path]:
-    files = sorted(p for p in GEN.iterdir()
-                   if p.is_file() and p.suffix in (".txt", ".pdf", ".docx", ".html", ".doc"))
+    files = sorted(p for p in GEN.iterdir() if p.is_file() and p.suffix in SUFFIXES)
     return files
+
+
+def archive_files(reports: Path, per: int) -> list[Path]:
+    """The first ``per`` report files of each format under ``reports``, by path."""
+    by_format: dict[str, list[Path]] = defaultdict(list)
+    for p in sorted(reports.rglob("*")):
+        if p.is_file() and p.suffix in SUFFIXES:
+            by_format[p.suffix].append(p)
+    return [p for suffix in sorted(by_format) for p in by_format[suffix][:per]]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs per file (best is kept)")
     ap.add_argument("--skip-doc", action="store_true", help="skip .doc (LibreOffice start-up)")
+    ap.add_argument("--reports", type=Path, default=None,
+                    help="a reports folder (scale.py's) to take the files from")
+    ap.add_argument("--per", type=int, default=60, help="with --reports: files per format")
     args = ap.parse_args()
 
+    if args.reports is not None:
+        metadata.warm_gazetteer()
+    files = archive_files(args.reports, args.per) if args.reports is not None else fixtures()
     read_s: dict[str, list[float]] = defaultdict(list)
     parse_s: dict[str, list[float]] = defaultdict(list)
-    for path in fixtures():
+    for path in files:
         fmt = path.suffix.lstrip(".")
         if fmt == "doc" and args.skip_doc:
             continue
         repeat = 1 if fmt == "doc" else args.repeat
+        sidecar = metadata.load_sidecar(path)
         read_s[fmt].append(best_of(lambda: read(path), repeat))
-        parse_s[fmt].append(best_of(lambda: parse_file(path), repeat))
+        parse_s[fmt].append(best_of(lambda: parse_file(path, sidecar), repeat))
 
     print(f"{'format':<8}{'reports':>8}{'read s/report':>16}{'parse s/report':>16}")
     for fmt in sorted(read_s):
