@@ -167,7 +167,8 @@ _TEXT = st.sampled_from(["", " ", "首页", "本年新收 12 件", "\u3000\xa0",
 def _html(depth: int = 0) -> st.SearchStrategy[str]:
     # Nested lists, links (links inside links too), ruby annotations, comments and scripts:
     # every kind of string get_text() reads or skips; <nav>, removed before links are measured.
-    leaf = st.one_of(_TEXT, _TEXT.map(lambda t: f"<!--{t}-->"), _TEXT.map(lambda t: f"<script>{t}</script>"),
+    leaf = st.one_of(_TEXT, _TEXT.map(lambda t: f"<!--{t}-->"),
+                     _TEXT.map(lambda t: f"<script>{t}</script>"),
                      _TEXT.map(lambda t: f"<ruby>{t}<rt>{t}</rt></ruby>"))
     if depth >= 4:
         return leaf

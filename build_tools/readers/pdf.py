@@ -221,8 +221,9 @@ def dedupe_chars(page: Any, tolerance: float = 1) -> Any:
     """``page.dedupe_chars()``: the page without the second copy of a character printed
     twice at (nearly) the same place, the same clusters kept as pdfplumber keeps them.
     pdfplumber puts the kept characters back in page order with ``sorted(key=chars.index)``,
-    one list scan per character (a third of a 4-page report's reading time); the kept ones
-    are marked by identity here and the page filtered, which keeps that order in one pass."""
+    one list scan per character (a third of the reading time of the benchmark's PDFs);
+    the kept ones are marked by identity here and the page filtered, which keeps that
+    order in one pass."""
     from pdfplumber.utils import cluster_objects
 
     kept: set[int] = set()
