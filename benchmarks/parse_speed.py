@@ -7,9 +7,10 @@ Prints, for each format, the seconds per report for reading (file -> Document) a
 whole parse (file -> record, with its sidecar, as a build parses it).  With ``--reports``
 the files are the first ``--per`` of each format in that folder (an archive made by
 ``scale.py``) instead of the fixtures, and the gazetteer is loaded first, as a parse
-worker loads it before its first report.  Then, for the ~6-page PDF fixture, it compares our read and
-parse time with what pdfplumber itself needs to open the file and extract its text and its
-tables once, measured in the same run (target: ours <= 2x that baseline).
+worker loads it before its first report.  Then, for the ~6-page PDF fixture, it compares
+our read and parse time with what pdfplumber itself needs to open the file and extract
+its text and its tables once, measured in the same run (target: ours <= 2x that
+baseline).
 """
 
 from __future__ import annotations
@@ -58,8 +59,7 @@ SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".doc")
 
 
 def fixtures() -> list[Path]:
-    files = sorted(p for p in GEN.iterdir() if p.is_file() and p.suffix in SUFFIXES)
-    return files
+    return sorted(p for p in GEN.iterdir() if p.is_file() and p.suffix in SUFFIXES)
 
 
 def archive_files(reports: Path, per: int) -> list[Path]:

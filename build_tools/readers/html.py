@@ -211,11 +211,11 @@ def _is_data_table_part(el) -> bool:
 
 def _title_before(article) -> str | None:
     """The report title printed above the article body (an <h1> or a centred line)."""
-    head = re.sub(r"\s+", "", article.get_text())[:300]
+    head = _SPACE.sub("", article.get_text())[:300]
     for el in article.find_all_previous(["h1", "h2", "h3", "td", "div", "p"], limit=40):
         text = _collapse(el.get_text()).strip()
         if 4 <= len(text) <= 80 and "报告" in text and not el.find(["table", "div"]):
-            return None if re.sub(r"\s+", "", text) in head else text
+            return None if _SPACE.sub("", text) in head else text
     return None
 
 
